@@ -1,0 +1,1 @@
+"""Switchboard's Dagster code location and the plain functions under it."""

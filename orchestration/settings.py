@@ -1,0 +1,62 @@
+"""The only module that reads the environment.
+
+Everything else takes paths as parameters or reads them from here. Every variable has a working
+local default relative to the repository, so a fresh clone needs no configuration.
+
+Variables:
+  SWITCHBOARD_DATA_DIR   root of runtime files (default: <repo>/data)
+  SWITCHBOARD_LANDING    landing folder (default: $SWITCHBOARD_DATA_DIR/landing)
+  SWITCHBOARD_WAREHOUSE  the pipeline's read-write DuckDB file (default: $DATA/warehouse.duckdb)
+  SWITCHBOARD_SERVING    the published read-only snapshot (default: $DATA/serving/warehouse.duckdb)
+  DAGSTER_HOME           Dagster's instance folder (default: $DATA/dagster_home)
+
+The serving snapshot keeps the file stem ``warehouse`` on purpose: MetricFlow compiles SQL
+against the catalog named after the file stem, so the same compiled SQL runs on both files.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+CONTRACT_PATH = Path(__file__).resolve().parent / "contracts" / "landing.yml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    landing_dir: Path
+    warehouse_path: Path
+    serving_path: Path
+    dagster_home: Path
+
+    @property
+    def serving_dir(self) -> Path:
+        return self.serving_path.parent
+
+    def env_for_subprocesses(self) -> dict[str, str]:
+        """Environment that dbt / mf / streamlit subprocesses need to see the same files."""
+        return {
+            "SWITCHBOARD_DATA_DIR": str(self.data_dir),
+            "SWITCHBOARD_LANDING": str(self.landing_dir),
+            "SWITCHBOARD_WAREHOUSE": str(self.warehouse_path),
+            "SWITCHBOARD_SERVING": str(self.serving_path),
+            "DAGSTER_HOME": str(self.dagster_home),
+        }
+
+
+def get_settings(environ: dict[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    data_dir = Path(env.get("SWITCHBOARD_DATA_DIR", REPO_ROOT / "data")).resolve()
+    return Settings(
+        data_dir=data_dir,
+        landing_dir=Path(env.get("SWITCHBOARD_LANDING", data_dir / "landing")).resolve(),
+        warehouse_path=Path(env.get("SWITCHBOARD_WAREHOUSE", data_dir / "warehouse.duckdb")).resolve(),
+        serving_path=Path(
+            env.get("SWITCHBOARD_SERVING", data_dir / "serving" / "warehouse.duckdb")
+        ).resolve(),
+        dagster_home=Path(env.get("DAGSTER_HOME", data_dir / "dagster_home")).resolve(),
+    )
