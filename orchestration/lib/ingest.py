@@ -1,0 +1,567 @@
+"""Load landing CSV deliveries into the raw schemas of the warehouse, losing nothing.
+
+Plain functions, no Dagster: the ingestion asset is a thin wrapper over `load_landing`.
+
+For each delivered file (``<landing>/<family>/<table>/<anything>.csv``):
+
+1. The file's SHA-256 is its delivery id. A delivery already loaded for that table is a no-op,
+   so running the loader twice changes nothing.
+2. The header is checked against the contract: a missing required column rejects the whole
+   file (nothing of it is loaded; the error names the file and the columns). Unknown extra
+   columns are ignored, with a warning recorded on the delivery.
+3. DuckDB's native CSV reader reads every field as text (no Python row loop). Records it
+   cannot parse (wrong field count, invalid UTF-8) are captured by its rejects table.
+4. Each field is cast to its contract type; a record with an empty required field, an
+   unparseable value, a timestamp without a UTC offset, a value outside the allowed set or the
+   plausible range, goes to ``raw_meta.quarantine`` with file, line number, raw content and
+   reason. Exact duplicate records within a delivery are loaded once and counted.
+5. Rows, quarantine and the delivery record are written in ONE transaction, after an
+   accounting check: rows read = rows loaded + rows quarantined + exact duplicates. A process
+   killed mid-load leaves no partial delivery.
+
+If a file at the same path is delivered again with different content, it replaces the rows
+that path loaded before (same transaction). Corrections delivered under a new file name are
+resolved downstream: staging keeps the latest version of each key.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from orchestration.contracts import Column, Table, load_contract
+
+META_SCHEMA = "raw_meta"
+LINEAGE_DDL = "_source_file VARCHAR, _source_row BIGINT, _delivery_id VARCHAR, _loaded_at TIMESTAMP"
+
+DELIVERIES_DDL = f"""
+create table if not exists {META_SCHEMA}.deliveries (
+    delivery_id VARCHAR,
+    family VARCHAR,
+    table_name VARCHAR,
+    source_file VARCHAR,
+    size_bytes BIGINT,
+    status VARCHAR,            -- loaded | rejected
+    rows_read BIGINT,
+    rows_loaded BIGINT,
+    rows_quarantined BIGINT,
+    rows_duplicate BIGINT,
+    message VARCHAR,
+    loaded_at TIMESTAMP,
+    load_seconds DOUBLE
+)"""
+
+QUARANTINE_DDL = f"""
+create table if not exists {META_SCHEMA}.quarantine (
+    delivery_id VARCHAR,
+    family VARCHAR,
+    table_name VARCHAR,
+    source_file VARCHAR,
+    line_number BIGINT,
+    raw_line VARCHAR,
+    reason VARCHAR,
+    quarantined_at TIMESTAMP
+)"""
+
+_OFFSET_RE = "(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$"
+_TRUE = ("true", "t", "1")
+_FALSE = ("false", "f", "0")
+
+
+class DeliveryRejected(Exception):
+    """A whole file could not be loaded (e.g. a required column is missing)."""
+
+
+@dataclass
+class DeliveryResult:
+    family: str
+    table: str
+    source_file: str
+    delivery_id: str
+    status: str  # loaded | skipped | rejected
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_duplicate: int = 0
+    replaced_rows: int = 0
+    warnings: list[str] = field(default_factory=list)
+    message: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class LoadSummary:
+    results: list[DeliveryResult] = field(default_factory=list)
+
+    def by_status(self, status: str) -> list[DeliveryResult]:
+        return [r for r in self.results if r.status == status]
+
+    @property
+    def rejected(self) -> list[DeliveryResult]:
+        return self.by_status("rejected")
+
+    def totals(self) -> dict[str, int]:
+        loaded = self.by_status("loaded")
+        return {
+            "files_loaded": len(loaded),
+            "files_skipped": len(self.by_status("skipped")),
+            "files_rejected": len(self.rejected),
+            "rows_read": sum(r.rows_read for r in loaded),
+            "rows_loaded": sum(r.rows_loaded for r in loaded),
+            "rows_quarantined": sum(r.rows_quarantined for r in loaded),
+            "rows_duplicate": sum(r.rows_duplicate for r in loaded),
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# schema
+# ---------------------------------------------------------------------------------------------
+
+
+def raw_table_ddl(table: Table) -> str:
+    cols = ", ".join(f'"{c.name}" {c.duckdb_type}' for c in table.columns)
+    return f"create table if not exists {table.raw_relation} ({cols}, {LINEAGE_DDL})"
+
+
+def ensure_raw_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[Table] | None = None) -> None:
+    """Create every raw table of the contract (empty if never delivered) and the meta tables."""
+    tables = load_contract() if tables is None else tables
+    con.execute(f"create schema if not exists {META_SCHEMA}")
+    con.execute(DELIVERIES_DDL)
+    con.execute(QUARANTINE_DDL)
+    for t in tables:
+        con.execute(f"create schema if not exists {t.raw_schema}")
+        con.execute(raw_table_ddl(t))
+
+
+# ---------------------------------------------------------------------------------------------
+# discovery
+# ---------------------------------------------------------------------------------------------
+
+
+def landing_files(landing_dir: Path, table: Table) -> list[Path]:
+    folder = Path(landing_dir) / table.family / table.name
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() == ".csv")
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _read_header(path: Path) -> list[str] | None:
+    """The header's column names (BOM and CRLF tolerated), or None for an empty file."""
+    with open(path, "rb") as f:
+        first = f.readline()
+    if not first.strip():
+        return None
+    if first.startswith(codecs.BOM_UTF8):
+        first = first[len(codecs.BOM_UTF8) :]
+    text = first.decode("utf-8", errors="replace").strip("\r\n")
+    return [h.strip().strip('"').strip().lower() for h in text.split(",")]
+
+
+# ---------------------------------------------------------------------------------------------
+# casting and validation, as SQL over an all-text staging relation
+# ---------------------------------------------------------------------------------------------
+
+
+def _q(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _cast_expr(c: Column, src: str) -> str:
+    v = f"nullif(trim({src}), '')"
+    if c.type == "string":
+        return v
+    if c.type == "integer":
+        # whole numbers only: '12.0' is accepted, '12.5' is not
+        return (
+            f"case when try_cast({v} as double) = floor(try_cast({v} as double)) "
+            f"then cast(try_cast({v} as double) as bigint) end"
+        )
+    if c.type == "decimal":
+        return f"try_cast({v} as double)"
+    if c.type == "boolean":
+        return (
+            f"case when lower({v}) in ({', '.join(map(_q, _TRUE))}) then true "
+            f"when lower({v}) in ({', '.join(map(_q, _FALSE))}) then false end"
+        )
+    if c.type == "yesno":
+        return f"case when lower({v}) in ('yes', 'y') then true when lower({v}) in ('no', 'n') then false end"
+    if c.type == "date":
+        return f"try_cast({v} as date)"
+    if c.type == "timestamp":
+        return (
+            f"case when regexp_matches({v}, {_q(_OFFSET_RE)}) "
+            f"then cast(timezone('UTC', try_cast({v} as timestamptz)) as timestamp) end"
+        )
+    raise ValueError(c.type)
+
+
+def _problem_exprs(c: Column, src: str, present: bool) -> list[str]:
+    """SQL expressions that evaluate to a reason text (or NULL) for column c."""
+    name = c.name
+    v = f"nullif(trim({src}), '')"
+    out: list[str] = []
+    if not present:
+        return out  # missing optional column: all NULL, nothing to check
+    if not c.nullable:
+        out.append(f"case when {v} is null then {_q(name + ': required value is empty')} end")
+    cast = _cast_expr(c, src)
+    if c.type != "string":
+        hint = {
+            "integer": "not a whole number",
+            "decimal": "not a number",
+            "boolean": "not true/false",
+            "yesno": "not yes/no",
+            "date": "not a date (YYYY-MM-DD)",
+            "timestamp": "not an ISO 8601 timestamp with a UTC offset",
+        }[c.type]
+        out.append(
+            f"case when {v} is not null and ({cast}) is null "
+            f"then {_q(name + ': ')} || {v} || {_q(' is ' + hint)} end"
+        )
+    if c.allowed:
+        allowed = ", ".join(map(_q, c.allowed))
+        out.append(
+            f"case when {v} is not null and lower({v}) not in ({allowed}) "
+            f"then {_q(name + ': ')} || {v} || {_q(' is not one of ' + '|'.join(c.allowed))} end"
+        )
+    if c.min is not None:
+        out.append(
+            f"case when ({cast}) < {c.min} then {_q(name + ': ')} || {v} || {_q(f' is below {c.min}')} end"
+        )
+    if c.max is not None:
+        out.append(
+            f"case when ({cast}) > {c.max} then {_q(name + ': ')} || {v} || {_q(f' is above {c.max}')} end"
+        )
+    return out
+
+
+def _row_rule_exprs(table: Table, present: set[str]) -> list[str]:
+    """Cross-column hard rules of a row (in addition to per-column ones)."""
+    rules: list[str] = []
+
+    def ts(name: str) -> str:
+        return _cast_expr(table.column(name), f'"{name}"')
+
+    names = set(table.column_names)
+    for start, end in (("started_at", "ended_at"), ("starts_at", "ends_at"), ("entered_queue_at", "ended_at")):
+        if {start, end} <= names and {start, end} <= present:
+            rules.append(
+                f"case when ({ts(end)}) < ({ts(start)}) then {_q(f'{end} is before {start}')} end"
+            )
+    if {"starts_on", "ends_on"} <= names & present:
+        rules.append(
+            "case when try_cast(nullif(trim(ends_on), '') as date) < try_cast(nullif(trim(starts_on), '') as date) "
+            "then 'ends_on is before starts_on' end"
+        )
+    return rules
+
+
+# ---------------------------------------------------------------------------------------------
+# loading one file
+# ---------------------------------------------------------------------------------------------
+
+
+def _relative(path: Path, landing_dir: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path(landing_dir).resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _bytes_at(path: Path, offsets: list[int]) -> list[str]:
+    """The raw line starting at each byte offset, decoded leniently for display."""
+    out = []
+    with open(path, "rb") as f:
+        for off in offsets:
+            f.seek(off)
+            out.append(f.readline().lstrip(b"\r\n").rstrip(b"\r\n").decode("utf-8", errors="backslashreplace"))
+    return out
+
+
+def _csv_field_expr(col: str) -> str:
+    """SQL re-serializing a text field as CSV (quoted when it needs to be)."""
+    return (
+        f"case when {col} is null then '' "
+        f"when regexp_matches({col}, '[,\"\\r\\n]') then '\"' || replace({col}, '\"', '\"\"') || '\"' "
+        f"else {col} end"
+    )
+
+
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    path: Path,
+    landing_dir: Path,
+) -> DeliveryResult:
+    """Load one delivered file into its raw table. See the module docstring for the rules."""
+    t0 = time.perf_counter()
+    path = Path(path)
+    rel = _relative(path, landing_dir)
+    delivery_id = file_sha256(path)
+    result = DeliveryResult(table.family, table.name, rel, delivery_id, status="loaded")
+
+    already = con.execute(
+        f"select count(*) from {META_SCHEMA}.deliveries "
+        "where delivery_id = ? and family = ? and table_name = ? and status = 'loaded'",
+        [delivery_id, table.family, table.name],
+    ).fetchone()[0]
+    if already:
+        result.status = "skipped"
+        result.message = "already loaded (same content)"
+        return result
+
+    def reject(message: str) -> DeliveryResult:
+        result.status = "rejected"
+        result.message = message
+        result.seconds = time.perf_counter() - t0
+        con.execute(
+            f"insert into {META_SCHEMA}.deliveries values (?, ?, ?, ?, ?, 'rejected', 0, 0, 0, 0, ?, "
+            "cast(timezone('UTC', now()) as timestamp), ?)",
+            [delivery_id, table.family, table.name, rel, path.stat().st_size, message, result.seconds],
+        )
+        return result
+
+    header = _read_header(path)
+    if header is None:
+        return reject(f"{rel}: the file is empty (no header row)")
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:
+        return reject(f"{rel}: duplicate column(s) in the header: {', '.join(dupes)}")
+    missing = [c for c in table.required_columns if c not in header]
+    if missing:
+        return reject(
+            f"{rel}: missing required column(s) {', '.join(missing)} "
+            f"(header has: {', '.join(header)}); nothing of this file was loaded"
+        )
+    extra = [h for h in header if h not in table.column_names]
+    if extra:
+        result.warnings.append(f"{rel}: ignored column(s) not in the contract: {', '.join(extra)}")
+    absent_optional = [c for c in table.column_names if c not in header]
+    if absent_optional:
+        result.warnings.append(f"{rel}: optional column(s) absent, loaded as empty: {', '.join(absent_optional)}")
+    present = set(header) & set(table.column_names)
+
+    # Read every field as text with DuckDB's native reader; broken records go to its rejects table.
+    cols_spec = "{" + ", ".join(f"{_q(f'c{i}')}: 'VARCHAR'" for i in range(len(header))) + "}"
+    con.execute("drop table if exists _ingest_rejects; drop table if exists _ingest_scans")
+    con.execute(
+        f"""
+        create or replace temp table _ingest_text as
+        select *, row_number() over () as _rn
+        from read_csv({_q(str(path))}, header = true, delim = ',', quote = '"', escape = '"',
+                      columns = {cols_spec}, store_rejects = true,
+                      rejects_table = '_ingest_rejects', rejects_scan = '_ingest_scans',
+                      auto_detect = false, parallel = false, max_line_size = 4194304)
+        """
+    )
+    # One reason per broken record (DuckDB reports one error per missing field); its raw bytes
+    # are read back from the file at the reported offset so quarantine shows the real content.
+    rejects = con.execute(
+        "select line, arg_min(error_type || ' (' || error_message || ')', column_idx), "
+        "min(line_byte_position) from _ingest_rejects group by line order by line"
+    ).fetchall()
+    reject_lines = [int(r[0]) for r in rejects]
+
+    # Name the text columns after the header (contract columns only).
+    select_cols = [f'c{i} as "{h}"' for i, h in enumerate(header) if h in table.column_names]
+    select_cols += [f'cast(null as varchar) as "{c}"' for c in absent_optional]
+    # The record's line number (header = line 1), numbered like DuckDB's rejects: records in
+    # file order, with rejected records between parsed ones. It is the physical line unless an
+    # earlier record holds a quoted line break.
+    raw_record = " || ',' || ".join(_csv_field_expr(f"c{i}") for i in range(len(header)))
+    con.execute(
+        f"""
+        create or replace temp table _ingest_rows as
+        select {', '.join(select_cols)}, 1 + _rn as _line, {raw_record} as _raw
+        from _ingest_text
+        """
+    )
+    if reject_lines:
+        # shift record numbers past the rejected records that precede them
+        con.execute("create or replace temp table _ingest_rej_adj (adj bigint)")
+        con.executemany(
+            "insert into _ingest_rej_adj values (?)", [[ln - i] for i, ln in enumerate(reject_lines)]
+        )
+        con.execute(
+            "update _ingest_rows set _line = _line + "
+            "(select count(*) from _ingest_rej_adj where adj <= _ingest_rows._line)"
+        )
+
+    problems: list[str] = []
+    for c in table.columns:
+        problems += _problem_exprs(c, f'"{c.name}"', c.name in present)
+    problems += _row_rule_exprs(table, present)
+    reason_expr = f"concat_ws('; ', {', '.join(problems)})" if problems else "''"
+    casts = ", ".join(f'{_cast_expr(c, chr(34) + c.name + chr(34))} as "{c.name}"' for c in table.columns)
+    con.execute(
+        f"""
+        create or replace temp table _ingest_checked as
+        select {casts}, _line, _raw, nullif({reason_expr}, '') as _reason,
+               row_number() over (partition by {', '.join(f'"{c}"' for c in table.column_names)}
+                                  order by _line) as _copy
+        from _ingest_rows
+        """
+    )
+    counts = con.execute(
+        "select count(*), count(*) filter (where _reason is null and _copy = 1), "
+        "count(*) filter (where _reason is not null), "
+        "count(*) filter (where _reason is null and _copy > 1) from _ingest_checked"
+    ).fetchone()
+    parsed, good, bad, dup = (int(x) for x in counts)
+    # An exact duplicate of a quarantined row is quarantined too (it carries the same problem).
+    result.rows_read = parsed + len(reject_lines)
+    result.rows_loaded = good
+    result.rows_duplicate = dup
+    result.rows_quarantined = bad + len(reject_lines)
+
+    # Accounting: every record read is loaded, quarantined, or an exact duplicate.
+    if result.rows_read != result.rows_loaded + result.rows_quarantined + result.rows_duplicate:
+        raise RuntimeError(
+            f"{rel}: accounting mismatch: read {result.rows_read} != loaded {result.rows_loaded} "
+            f"+ quarantined {result.rows_quarantined} + duplicates {result.rows_duplicate}"
+        )
+
+    reject_raw = _bytes_at(path, [int(r[2]) for r in rejects])
+
+    colnames = ", ".join(f'"{c}"' for c in table.column_names)
+    con.execute("begin transaction")
+    try:
+        replaced = con.execute(
+            f"select count(*) from {table.raw_relation} where _source_file = ?", [rel]
+        ).fetchone()[0]
+        if replaced:
+            con.execute(f"delete from {table.raw_relation} where _source_file = ?", [rel])
+            con.execute(
+                f"delete from {META_SCHEMA}.quarantine where family = ? and table_name = ? and source_file = ?",
+                [table.family, table.name, rel],
+            )
+            con.execute(
+                f"update {META_SCHEMA}.deliveries set status = 'superseded' "
+                "where family = ? and table_name = ? and source_file = ? and status = 'loaded'",
+                [table.family, table.name, rel],
+            )
+            result.warnings.append(f"{rel}: replaced {replaced} row(s) from an earlier delivery of this file")
+        result.replaced_rows = int(replaced)
+        con.execute(
+            f"""
+            insert into {table.raw_relation} ({colnames}, _source_file, _source_row, _delivery_id, _loaded_at)
+            select {colnames}, ?, _line, ?, cast(timezone('UTC', now()) as timestamp)
+            from _ingest_checked where _reason is null and _copy = 1
+            order by _line
+            """,
+            [rel, delivery_id],
+        )
+        con.execute(
+            f"""
+            insert into {META_SCHEMA}.quarantine
+            select ?, ?, ?, ?, _line, _raw, _reason, cast(timezone('UTC', now()) as timestamp)
+            from _ingest_checked where _reason is not null order by _line
+            """,
+            [delivery_id, table.family, table.name, rel],
+        )
+        if rejects:
+            con.executemany(
+                f"insert into {META_SCHEMA}.quarantine values (?, ?, ?, ?, ?, ?, ?, "
+                "cast(timezone('UTC', now()) as timestamp))",
+                [
+                    [delivery_id, table.family, table.name, rel, int(ln), raw, f"unreadable record: {why}"]
+                    for (ln, why, _), raw in zip(rejects, reject_raw, strict=True)
+                ],
+            )
+        result.seconds = time.perf_counter() - t0
+        result.message = "; ".join(result.warnings)
+        con.execute(
+            f"insert into {META_SCHEMA}.deliveries values (?, ?, ?, ?, ?, 'loaded', ?, ?, ?, ?, ?, "
+            "cast(timezone('UTC', now()) as timestamp), ?)",
+            [
+                delivery_id,
+                table.family,
+                table.name,
+                rel,
+                path.stat().st_size,
+                result.rows_read,
+                result.rows_loaded,
+                result.rows_quarantined,
+                result.rows_duplicate,
+                result.message,
+                result.seconds,
+            ],
+        )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    finally:
+        con.execute(
+            "drop table if exists _ingest_text; drop table if exists _ingest_rows; "
+            "drop table if exists _ingest_rejects; drop table if exists _ingest_scans; "
+            "drop table if exists _ingest_checked; drop table if exists _ingest_rej_adj"
+        )
+    return result
+
+
+def load_landing(
+    con: duckdb.DuckDBPyConnection,
+    landing_dir: Path,
+    tables: Iterable[Table] | None = None,
+    progress: Callable[[DeliveryResult], None] | None = None,
+) -> LoadSummary:
+    """Load every new delivery of the given tables (default: all). Returns per-file results."""
+    tables = list(load_contract() if tables is None else tables)
+    ensure_raw_tables(con)
+    summary = LoadSummary()
+    for table in tables:
+        for path in landing_files(landing_dir, table):
+            r = load_file(con, table, path, landing_dir)
+            summary.results.append(r)
+            if progress:
+                progress(r)
+    return summary
+
+
+def accounting_mismatches(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """Deliveries whose recorded counts disagree with what the raw tables and quarantine hold.
+
+    Rows read must equal rows in the raw table from that delivery + rows in quarantine + exact
+    duplicates. Returns (family, table, file, read, in_raw, in_quarantine, duplicates) for each
+    mismatch; empty means every delivered row is accounted for.
+    """
+    out = []
+    for t in load_contract():
+        rows = con.execute(
+            f"""
+            with d as (
+                select delivery_id, source_file, rows_read, rows_duplicate
+                from {META_SCHEMA}.deliveries
+                where family = ? and table_name = ? and status = 'loaded'
+            ),
+            r as (select _delivery_id, _source_file, count(*) as n from {t.raw_relation} group by 1, 2),
+            q as (
+                select delivery_id, source_file, count(*) as n from {META_SCHEMA}.quarantine
+                where family = ? and table_name = ? group by 1, 2
+            )
+            select d.source_file, d.rows_read, coalesce(r.n, 0), coalesce(q.n, 0), d.rows_duplicate
+            from d
+            left join r on r._delivery_id = d.delivery_id and r._source_file = d.source_file
+            left join q on q.delivery_id = d.delivery_id and q.source_file = d.source_file
+            where d.rows_read <> coalesce(r.n, 0) + coalesce(q.n, 0) + d.rows_duplicate
+            """,
+            [t.family, t.name, t.family, t.name],
+        ).fetchall()
+        out += [(t.family, t.name, *row) for row in rows]
+    return out
