@@ -1,0 +1,41 @@
+-- One row per order.
+-- Grain: order; key: order_id. Re-delivered keys are deduplicated: the row with the latest
+-- _loaded_at, _source_file, _source_row wins.
+with
+
+source as (
+
+    select
+        *,
+        row_number() over (
+            partition by order_id
+            order by _loaded_at desc, _source_file desc, _source_row desc
+        ) as version_rank
+    from {{ source('crm', 'orders') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        cast(order_id as string) as order_id,
+        cast(customer_id as string) as customer_id,
+        cast(contact_id as string) as contact_id,
+        cast(agent_id as string) as agent_id,
+        -- attributes
+        cast(amount as double) as amount,
+        cast(currency as string) as currency,
+        -- timestamps
+        cast(ordered_at as timestamp) as ordered_at,
+        -- lineage
+        _source_file,
+        _source_row,
+        _loaded_at
+
+    from source
+    where version_rank = 1
+
+)
+
+select * from renamed

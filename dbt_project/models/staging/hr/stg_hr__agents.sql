@@ -1,0 +1,44 @@
+-- Daily full roster snapshot; one row per agent per snapshot_date. Team and supervisor history is built from these snapshots.
+-- Grain: agent per snapshot day; key: agent_id, snapshot_date. Re-delivered keys are deduplicated: the row with the latest
+-- _loaded_at, _source_file, _source_row wins.
+with
+
+source as (
+
+    select
+        *,
+        row_number() over (
+            partition by agent_id, snapshot_date
+            order by _loaded_at desc, _source_file desc, _source_row desc
+        ) as version_rank
+    from {{ source('hr', 'agents') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        cast(agent_id as string) as agent_id,
+        cast(team_id as string) as team_id,
+        cast(supervisor_id as string) as supervisor_id,
+        cast(site_id as string) as site_id,
+        -- attributes
+        cast(full_name as string) as full_name,
+        cast(role as string) as role,
+        cast(termination_type as string) as termination_type,
+        -- timestamps
+        cast(hire_date as date) as hire_date,
+        cast(termination_date as date) as termination_date,
+        cast(snapshot_date as date) as snapshot_date,
+        -- lineage
+        _source_file,
+        _source_row,
+        _loaded_at
+
+    from source
+    where version_rank = 1
+
+)
+
+select * from renamed

@@ -1,0 +1,43 @@
+-- One row per survey sent (responded_at empty when the customer did not answer).
+-- Grain: survey; key: response_id. Re-delivered keys are deduplicated: the row with the latest
+-- _loaded_at, _source_file, _source_row wins.
+with
+
+source as (
+
+    select
+        *,
+        row_number() over (
+            partition by response_id
+            order by _loaded_at desc, _source_file desc, _source_row desc
+        ) as version_rank
+    from {{ source('survey', 'survey_responses') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        cast(response_id as string) as response_id,
+        cast(contact_id as string) as contact_id,
+        cast(agent_id as string) as agent_id,
+        -- attributes
+        cast(csat as bigint) as csat,
+        cast(nps as bigint) as nps,
+        cast(resolved as boolean) as is_resolved,
+        cast(comment as string) as comment,
+        -- timestamps
+        cast(sent_at as timestamp) as sent_at,
+        cast(responded_at as timestamp) as responded_at,
+        -- lineage
+        _source_file,
+        _source_row,
+        _loaded_at
+
+    from source
+    where version_rank = 1
+
+)
+
+select * from renamed
