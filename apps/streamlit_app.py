@@ -1,0 +1,71 @@
+"""Switchboard's Streamlit entrypoint: page config, shared sidebar filters, navigation.
+
+Run from the repository root: ``uv run streamlit run apps/streamlit_app.py``.
+Pages live in ``app_pages/`` and hold layout only; numbers come from ``apps.queries.api``.
+"""
+
+import sys
+from pathlib import Path
+
+APP_DIR = Path(__file__).resolve().parent
+# Streamlit puts the script's folder on sys.path, not the repository root; the app imports
+# ``apps.*`` and ``orchestration.settings`` as packages, so add the root once.
+if str(APP_DIR.parent) not in sys.path:
+    sys.path.insert(0, str(APP_DIR.parent))
+
+import duckdb  # noqa: E402
+import streamlit as st  # noqa: E402
+
+from apps.components.filters import render_sidebar_filters  # noqa: E402
+from apps.queries import api  # noqa: E402
+from apps.queries.connection import serving_path  # noqa: E402
+
+st.set_page_config(
+    page_title="Switchboard",
+    page_icon=":material/headset_mic:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+# Streamlit's default top padding (6rem) pushes the KPI tiles down; leadership pages must show
+# their headline at 1440x900 without scrolling, so tighten it. A style-only st.html takes no space.
+st.html("<style>[data-testid='stMainBlockContainer']{padding:3rem 2.5rem 2rem 2.5rem}</style>")
+
+# Pages grouped by audience; later issues add Queues, Agents, Customer voice, Quality and
+# Data health to these groups. Only pages that work are listed.
+PAGES = {
+    "Service": [
+        st.Page(
+            APP_DIR / "app_pages" / "overview.py",
+            title="Overview",
+            icon=":material/dashboard:",
+            url_path="overview",
+            default=True,
+        ),
+    ],
+}
+
+
+def _stop_with(message: str) -> None:
+    st.title("Switchboard")
+    st.info(message, icon=":material/info:")
+    st.stop()
+
+
+if not api.snapshot_exists():
+    _stop_with(
+        f"No published data yet: the serving snapshot `{serving_path()}` does not exist.\n\n"
+        "Run `make demo` to generate demo exports, build the warehouse and publish it, or "
+        "`make build` to build from your own files in the landing folder. Then reload this page."
+    )
+
+try:
+    options = api.filter_options()
+except duckdb.Error as exc:
+    _stop_with(
+        f"The serving snapshot `{serving_path()}` cannot be read ({type(exc).__name__}: "
+        f"{str(exc).splitlines()[0]}). Run `make build` to publish a complete snapshot."
+    )
+
+render_sidebar_filters(options)
+st.navigation(PAGES).run()

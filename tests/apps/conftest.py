@@ -1,0 +1,288 @@
+"""A small serving snapshot with known rows, for the app's query, AppTest and browser tests.
+
+The builder writes the mart tables the app reads (same names and columns as the dbt marts)
+from plain Python rows; tests compute their expected numbers from those rows independently of
+the query layer.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+FIRST_DAY = date(2024, 3, 1)
+LAST_DAY = date(2024, 3, 28)  # 4 weeks: "Last 7 days" has a full previous period
+
+QUEUES = [
+    # queue_id, queue_name, line_of_business, site_id, site_timezone, threshold, target, short
+    ("q_billing", "Billing", "Care", "LON", "Europe/London", 20, 80, 5),
+    ("q_sales", "Sales", "Sales", "LON", "Europe/London", 30, 70, 5),
+    ("q_tech", "Tech support", "Care", "NYC", "America/New_York", 20, 90, 6),
+    ("q_quiet", "Quiet queue", "Sales", "NYC", "America/New_York", 20, 85, 5),  # no traffic
+]
+QUEUE_COLS = [
+    "queue_id",
+    "queue_name",
+    "line_of_business",
+    "site_id",
+    "site_timezone",
+    "sl_threshold_seconds",
+    "sl_target_pct",
+    "short_abandon_seconds",
+]
+LOCAL_TIMES = [(9, 0), (9, 30), (13, 0), (16, 30)]
+
+INTERVAL_COLS = {
+    "queue_id": "varchar",
+    "site_id": "varchar",
+    "interval_start_utc": "timestamp",
+    "interval_start_local": "timestamp",
+    "interval_date": "date",
+    "interval_minutes": "integer",
+    "offered": "bigint",
+    "answered": "bigint",
+    "abandoned": "bigint",
+    "short_abandoned": "bigint",
+    "flowed_out": "bigint",
+    "callback_requested": "bigint",
+    "answered_within_threshold": "bigint",
+    "abandoned_within_threshold": "bigint",
+    "answered_wait_seconds": "bigint",
+    "abandoned_wait_seconds": "bigint",
+    "max_wait_seconds": "bigint",
+    "handled": "bigint",
+    "talk_seconds": "bigint",
+    "hold_seconds": "bigint",
+    "acw_seconds": "bigint",
+    "handle_seconds": "bigint",
+    "transfers": "bigint",
+    "holds": "bigint",
+    "sl_threshold_seconds": "integer",
+    "sl_target_pct": "double",
+}
+SURVEY_COLS = {
+    "response_id": "varchar",
+    "contact_id": "varchar",
+    "agent_id": "varchar",
+    "queue_id": "varchar",
+    "team_id": "varchar",
+    "sent_at": "timestamp",
+    "responded_at": "timestamp",
+    "sent_date": "date",
+    "is_responded": "boolean",
+    "csat": "integer",
+    "nps": "integer",
+    "is_csat_top2box": "boolean",
+    "is_promoter": "boolean",
+    "is_detractor": "boolean",
+    "is_resolved": "boolean",
+    "comment": "varchar",
+}
+
+
+@dataclass
+class FixtureData:
+    path: Path
+    queues: list[dict]
+    intervals: list[dict]
+    surveys: list[dict]
+    first_day: date = FIRST_DAY
+    last_day: date = LAST_DAY
+
+
+def _intervals(rng: random.Random) -> list[dict]:
+    rows = []
+    day = FIRST_DAY
+    while day <= LAST_DAY:
+        for qid, _, _, site, tz, threshold, target, _ in QUEUES:
+            if qid == "q_quiet":
+                continue
+            for hh, mm in LOCAL_TIMES:
+                local = datetime(day.year, day.month, day.day, hh, mm)
+                utc = local.replace(tzinfo=ZoneInfo(tz)).astimezone(ZoneInfo("UTC"))
+                offered = rng.randint(0, 40)
+                abandoned = rng.randint(0, offered // 4)
+                short = rng.randint(0, abandoned)
+                flowed = rng.randint(0, (offered - abandoned) // 10)
+                answered = offered - abandoned - flowed
+                within = rng.randint(answered // 2, answered) if answered else 0
+                talk = sum(rng.randint(60, 600) for _ in range(answered))
+                hold = rng.randint(0, 30 * answered)
+                acw = rng.randint(0, 90 * answered)
+                rows.append(
+                    {
+                        "queue_id": qid,
+                        "site_id": site,
+                        "interval_start_utc": utc.replace(tzinfo=None),
+                        "interval_start_local": local,
+                        "interval_date": day,
+                        "interval_minutes": 30,
+                        "offered": offered,
+                        "answered": answered,
+                        "abandoned": abandoned,
+                        "short_abandoned": short,
+                        "flowed_out": flowed,
+                        "callback_requested": 0,
+                        "answered_within_threshold": within,
+                        "abandoned_within_threshold": short,
+                        "answered_wait_seconds": rng.randint(0, 60 * answered),
+                        "abandoned_wait_seconds": rng.randint(0, 90 * abandoned),
+                        "max_wait_seconds": rng.randint(0, 300),
+                        "handled": answered,
+                        "talk_seconds": talk,
+                        "hold_seconds": hold,
+                        "acw_seconds": acw,
+                        "handle_seconds": talk + hold + acw,
+                        "transfers": 0,
+                        "holds": 0,
+                        "sl_threshold_seconds": threshold,
+                        "sl_target_pct": float(target),
+                    }
+                )
+        day += timedelta(days=1)
+    return rows
+
+
+def _surveys(rng: random.Random) -> list[dict]:
+    rows = []
+    n = 0
+    day = FIRST_DAY
+    while day <= LAST_DAY:
+        for qid, *_ in QUEUES[:3]:
+            for _ in range(rng.randint(0, 4)):
+                n += 1
+                responded = rng.random() < 0.7
+                csat = rng.randint(1, 5) if responded else None
+                nps = rng.randint(0, 10) if responded else None
+                sent = datetime(day.year, day.month, day.day, 12, 0)
+                rows.append(
+                    {
+                        "response_id": f"r{n}",
+                        "contact_id": f"c{n}",
+                        "agent_id": "a1",
+                        "queue_id": qid,
+                        "team_id": "t1",
+                        "sent_at": sent,
+                        "responded_at": sent + timedelta(hours=2) if responded else None,
+                        "sent_date": day,
+                        "is_responded": responded,
+                        "csat": csat,
+                        "nps": nps,
+                        "is_csat_top2box": None if csat is None else csat >= 4,
+                        "is_promoter": None if nps is None else nps >= 9,
+                        "is_detractor": None if nps is None else nps <= 6,
+                        "is_resolved": responded and rng.random() < 0.8,
+                        "comment": None,
+                    }
+                )
+        day += timedelta(days=1)
+    return rows
+
+
+def _create(con: duckdb.DuckDBPyConnection, name: str, cols: dict[str, str], rows: list[dict]):
+    con.execute(f"create table {name} ({', '.join(f'{c} {t}' for c, t in cols.items())})")
+    if rows:
+        con.executemany(
+            f"insert into {name} values ({', '.join('?' for _ in cols)})",
+            [[r[c] for c in cols] for r in rows],
+        )
+
+
+def build_serving_db(path: Path, seed: int = 20240301) -> FixtureData:
+    rng = random.Random(seed)
+    queues = [dict(zip(QUEUE_COLS, q, strict=True)) for q in QUEUES]
+    intervals = _intervals(rng)
+    surveys = _surveys(rng)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    try:
+        _create(
+            con,
+            "dim_queues",
+            dict(zip(QUEUE_COLS, ["varchar"] * 5 + ["integer", "double", "integer"], strict=True)),
+            queues,
+        )
+        _create(con, "fct_queue_intervals", INTERVAL_COLS, intervals)
+        _create(con, "fct_survey_responses", SURVEY_COLS, surveys)
+    finally:
+        con.close()
+    return FixtureData(path=path, queues=queues, intervals=intervals, surveys=surveys)
+
+
+@pytest.fixture(scope="session")
+def serving_fixture(tmp_path_factory) -> FixtureData:
+    return build_serving_db(tmp_path_factory.mktemp("serving") / "warehouse.duckdb")
+
+
+@pytest.fixture
+def serving_env(serving_fixture, monkeypatch) -> FixtureData:
+    """Point the app (through orchestration.settings) at the fixture snapshot."""
+    monkeypatch.setenv("SWITCHBOARD_SERVING", str(serving_fixture.path))
+    return serving_fixture
+
+
+def expected_kpis(fx: FixtureData, start: date, end: date, *, sites=(), queues=(), lobs=()) -> dict:
+    """KPIs computed directly from the fixture rows (independent of apps.queries)."""
+    lob_of = {q["queue_id"]: q["line_of_business"] for q in fx.queues}
+    site_of = {q["queue_id"]: q["site_id"] for q in fx.queues}
+
+    def keep(qid: str) -> bool:
+        return (
+            (not sites or site_of[qid] in sites)
+            and (not queues or qid in queues)
+            and (not lobs or lob_of[qid] in lobs)
+        )
+
+    rows = [r for r in fx.intervals if start <= r["interval_date"] <= end and keep(r["queue_id"])]
+    s = {
+        k: sum(r[k] for r in rows)
+        for k in (
+            "offered",
+            "answered",
+            "abandoned",
+            "short_abandoned",
+            "answered_within_threshold",
+            "answered_wait_seconds",
+            "handled",
+            "handle_seconds",
+        )
+    }
+    scores = [
+        r["csat"]
+        for r in fx.surveys
+        if start <= r["sent_date"] <= end and keep(r["queue_id"]) and r["csat"] is not None
+    ]
+    weighted = sum(r["sl_target_pct"] * r["offered"] for r in rows)
+
+    def div(a, b):
+        return a / b if b else None
+
+    return {
+        **s,
+        "service_level": div(
+            s["answered_within_threshold"], s["answered"] + s["abandoned"] - s["short_abandoned"]
+        ),
+        "sl_target": div(weighted, s["offered"]) / 100 if s["offered"] else None,
+        "abandonment_rate": div(s["abandoned"], s["offered"]),
+        "asa_seconds": div(s["answered_wait_seconds"], s["answered"]),
+        "aht_seconds": div(s["handle_seconds"], s["handled"]),
+        "csat": div(sum(scores), len(scores)),
+        "csat_responses": len(scores),
+    }
+
+
+@pytest.fixture
+def expected():
+    """The independent KPI calculator, as a fixture (test modules cannot import conftest)."""
+    return expected_kpis
