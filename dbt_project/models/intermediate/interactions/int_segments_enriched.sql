@@ -1,0 +1,122 @@
+-- One row per queue segment, joined to its queue's policy and site time zone, with the wait,
+-- the local times, the interval of queue entry and of answer, and the outcome flags that the
+-- segment and interval facts share.
+--
+-- Interval keys: a local interval start is ambiguous on a fall-back day (01:00-01:59 happens
+-- twice), so every interval is also keyed by its UTC start:
+--   interval_start_utc = interval_start_local - (entered_queue_at_local - entered_queue_at)
+-- i.e. the local interval start shifted by the UTC offset in force at queue entry.
+with
+
+segments as (
+
+    select * from {{ ref('stg_acd__calls') }}
+
+),
+
+queues as (
+
+    select * from {{ ref('int_queues_defaulted') }}
+
+),
+
+localized as (
+
+    select
+        segments.*,
+        queues.site_id,
+        queues.site_timezone,
+        queues.sl_threshold_seconds,
+        queues.short_abandon_seconds,
+        segments.outcome = 'answered' as is_answered,
+        segments.outcome = 'abandoned' as is_abandoned,
+        -- leaving the queue: connected to an agent, or the end of the segment otherwise
+        case when segments.outcome = 'answered' then segments.answered_at else segments.ended_at end
+            as left_queue_at,
+        {{ to_local_timestamp('segments.entered_queue_at', 'queues.site_timezone') }} as entered_queue_at_local,
+        {{ to_local_timestamp('segments.answered_at', 'queues.site_timezone') }} as answered_at_local
+
+    from segments
+    inner join queues
+        on segments.queue_id = queues.queue_id
+
+),
+
+timed as (
+
+    select
+        *,
+        {{ seconds_between('entered_queue_at', 'left_queue_at') }} as wait_seconds,
+        {{ interval_start('entered_queue_at_local') }} as interval_start_local,
+        {{ interval_start('answered_at_local') }} as answered_interval_start_local,
+        {{ seconds_between('entered_queue_at', 'entered_queue_at_local') }} as entered_utc_offset_seconds,
+        {{ seconds_between('answered_at', 'answered_at_local') }} as answered_utc_offset_seconds
+
+    from localized
+
+),
+
+flagged as (
+
+    select
+        -- ids
+        segment_id,
+        contact_id,
+        segment_seq,
+        queue_id,
+        site_id,
+        agent_id,
+        customer_id,
+        customer_phone_hash,
+        coalesce(customer_id, customer_phone_hash) as customer_key,
+        transferred_to_queue_id,
+        -- attributes
+        channel,
+        direction,
+        outcome,
+        wrapup_code,
+        site_timezone,
+        sl_threshold_seconds,
+        short_abandon_seconds,
+        -- flags
+        is_answered,
+        is_abandoned,
+        is_abandoned and wait_seconds <= short_abandon_seconds as is_short_abandoned,
+        outcome = 'flowed_out' as is_flowed_out,
+        outcome = 'callback_requested' as is_callback_requested,
+        transferred_to_queue_id is not null as is_transferred,
+        is_answered and wait_seconds <= sl_threshold_seconds as is_answered_within_threshold,
+        is_abandoned and wait_seconds <= sl_threshold_seconds as is_abandoned_within_threshold,
+        -- durations
+        wait_seconds,
+        talk_seconds,
+        hold_seconds,
+        hold_count,
+        acw_seconds,
+        case when is_answered then talk_seconds + hold_seconds + acw_seconds else 0 end as handle_seconds,
+        -- timestamps (UTC unless _local)
+        entered_queue_at,
+        entered_queue_at_local,
+        answered_at,
+        answered_at_local,
+        ended_at,
+        updated_at,
+        -- interval of queue entry (offered, answered, abandoned ... are counted here)
+        interval_start_local,
+        cast({{ dbt.dateadd('second', '-entered_utc_offset_seconds', 'interval_start_local') }} as timestamp)
+            as interval_start_utc,
+        cast(interval_start_local as date) as interval_date,
+        -- interval of answer (handled contacts and their handle time are counted here)
+        answered_interval_start_local,
+        cast({{ dbt.dateadd('second', '-answered_utc_offset_seconds', 'answered_interval_start_local') }} as timestamp)
+            as answered_interval_start_utc,
+        cast(answered_at_local as date) as answered_date,
+        -- lineage
+        _source_file,
+        _source_row
+
+    from timed
+
+)
+
+select * from flagged

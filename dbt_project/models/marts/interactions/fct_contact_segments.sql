@@ -1,0 +1,76 @@
+-- One row per queue segment (a contact transferred between queues has one segment per queue
+-- entered). Local times are in the queue's site time zone; the team is the answering agent's
+-- team on the local day of answer (int_agent_team_history).
+with
+
+segments as (
+
+    select * from {{ ref('int_segments_enriched') }}
+
+),
+
+history as (
+
+    select * from {{ ref('int_agent_team_history') }}
+
+),
+
+final as (
+
+    select
+        -- ids
+        cast(segments.segment_id as string) as segment_id,
+        cast(segments.contact_id as string) as contact_id,
+        cast(segments.segment_seq as bigint) as segment_seq,
+        cast(segments.queue_id as string) as queue_id,
+        cast(segments.site_id as string) as site_id,
+        cast(segments.agent_id as string) as agent_id,
+        cast(history.team_id as string) as team_id,
+        cast(segments.customer_key as string) as customer_key,
+        cast(segments.transferred_to_queue_id as string) as transferred_to_queue_id,
+        -- attributes
+        cast(segments.channel as string) as channel,
+        cast(segments.direction as string) as direction,
+        cast(segments.outcome as string) as outcome,
+        cast(segments.wrapup_code as string) as wrapup_code,
+        -- flags
+        cast(segments.is_answered as boolean) as is_answered,
+        cast(segments.is_abandoned as boolean) as is_abandoned,
+        cast(segments.is_short_abandoned as boolean) as is_short_abandoned,
+        cast(segments.is_flowed_out as boolean) as is_flowed_out,
+        cast(segments.is_callback_requested as boolean) as is_callback_requested,
+        cast(segments.is_transferred as boolean) as is_transferred,
+        cast(segments.is_answered_within_threshold as boolean) as is_answered_within_threshold,
+        cast(segments.is_abandoned_within_threshold as boolean) as is_abandoned_within_threshold,
+        -- policy in force
+        cast(segments.sl_threshold_seconds as bigint) as sl_threshold_seconds,
+        cast(segments.short_abandon_seconds as bigint) as short_abandon_seconds,
+        -- durations
+        cast(segments.wait_seconds as bigint) as wait_seconds,
+        cast(segments.talk_seconds as bigint) as talk_seconds,
+        cast(segments.hold_seconds as bigint) as hold_seconds,
+        cast(segments.hold_count as bigint) as hold_count,
+        cast(segments.acw_seconds as bigint) as acw_seconds,
+        cast(segments.handle_seconds as bigint) as handle_seconds,
+        -- timestamps
+        cast(segments.site_timezone as string) as site_timezone,
+        cast(segments.entered_queue_at as timestamp) as entered_queue_at,
+        cast(segments.entered_queue_at_local as timestamp) as entered_queue_at_local,
+        cast(segments.answered_at as timestamp) as answered_at,
+        cast(segments.answered_at_local as timestamp) as answered_at_local,
+        cast(segments.ended_at as timestamp) as ended_at,
+        cast(segments.interval_start_utc as timestamp) as interval_start_utc,
+        cast(segments.interval_start_local as timestamp) as interval_start_local,
+        cast(segments.interval_date as date) as interval_date,
+        cast(segments.answered_interval_start_utc as timestamp) as answered_interval_start_utc,
+        cast(segments.answered_date as date) as answered_date
+
+    from segments
+    left join history
+        on segments.agent_id = history.agent_id
+        and segments.answered_date >= history.valid_from
+        and segments.answered_date < history.valid_to
+
+)
+
+select * from final
