@@ -284,12 +284,23 @@ def _relative(path: Path, landing_dir: Path) -> str:
 
 
 def _bytes_at(path: Path, offsets: list[int]) -> list[str]:
-    """The raw line starting at each byte offset, decoded leniently for display."""
+    """The raw line DuckDB reported at each line byte position, decoded leniently for display.
+
+    DuckDB's rejects table points one byte past the line start for LF files and at the line
+    start for CRLF files, so read from two bytes before and start after the newline found there.
+    """
     out = []
     with open(path, "rb") as f:
         for off in offsets:
-            f.seek(off)
-            out.append(f.readline().lstrip(b"\r\n").rstrip(b"\r\n").decode("utf-8", errors="backslashreplace"))
+            start = max(0, off - 2)
+            f.seek(start)
+            chunk = f.readline() if start == 0 else b""
+            if start:
+                lead = f.read(3)
+                nl = lead.find(b"\n")
+                f.seek(start + nl + 1 if nl >= 0 else off - 1)
+                chunk = f.readline()
+            out.append(chunk.rstrip(b"\r\n").decode("utf-8", errors="backslashreplace"))
     return out
 
 
@@ -300,6 +311,75 @@ def _csv_field_expr(col: str) -> str:
         f"when regexp_matches({col}, '[,\"\\r\\n]') then '\"' || replace({col}, '\"', '\"\"') || '\"' "
         f"else {col} end"
     )
+
+
+def _text_columns_spec(n: int) -> str:
+    return "{" + ", ".join(f"{_q(f'c{i}')}: 'VARCHAR'" for i in range(n)) + "}"
+
+
+def _read_text_native(con: duckdb.DuckDBPyConnection, path: Path, n: int) -> list[tuple[int, str, str]]:
+    """Fill temp table _ingest_text (c0..c{n-1} text, _rn record number) with DuckDB's reader.
+
+    Returns the rejected records as (line, reason, raw text).
+    """
+    con.execute("drop table if exists _ingest_rejects; drop table if exists _ingest_scans")
+    con.execute(
+        f"""
+        create or replace temp table _ingest_text as
+        select *, row_number() over () as _rn
+        from read_csv({_q(str(path))}, header = true, delim = ',', quote = '"', escape = '"',
+                      columns = {_text_columns_spec(n)}, store_rejects = true,
+                      rejects_table = '_ingest_rejects', rejects_scan = '_ingest_scans',
+                      auto_detect = false, parallel = false, max_line_size = 4194304)
+        """
+    )
+    # One reason per broken record (DuckDB reports one error per missing field); its raw bytes
+    # are read back from the file at the reported offset so quarantine shows the real content.
+    rows = con.execute(
+        "select line, arg_min(error_type || ' (' || error_message || ')', column_idx), "
+        "min(line_byte_position) from _ingest_rejects group by line order by line"
+    ).fetchall()
+    raws = _bytes_at(path, [int(r[2]) for r in rows])
+    return [(int(ln), why, raw) for (ln, why, _), raw in zip(rows, raws, strict=True)]
+
+
+def _read_text_by_line(con: duckdb.DuckDBPyConnection, path: Path, n: int) -> list[tuple[int, str, str]]:
+    """Fallback reader for files DuckDB's parser rejects as a whole: one record per line."""
+    import csv
+
+    good: list[list] = []
+    rejects: list[tuple[int, str, str]] = []
+    data = path.read_bytes()
+    lines = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    for i, raw in enumerate(lines[1:], start=2):
+        display = raw.decode("utf-8", errors="backslashreplace")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            rejects.append((i, "INVALID ENCODING (not UTF-8)", display))
+            continue
+        try:
+            fields = next(csv.reader([text], strict=True), [])
+        except csv.Error as e:
+            rejects.append((i, f"UNPARSEABLE ({e})", display))
+            continue
+        if len(fields) != n:
+            kind = "MISSING COLUMNS" if len(fields) < n else "TOO MANY COLUMNS"
+            rejects.append((i, f"{kind} (Expected Number of Columns: {n} Found: {len(fields)})", display))
+            continue
+        good.append([*fields, i - 1])
+    cols = ", ".join(f"c{i} VARCHAR" for i in range(n))
+    con.execute(f"create or replace temp table _ingest_text ({cols}, _rn BIGINT)")
+    if good:
+        con.executemany(f"insert into _ingest_text values ({', '.join('?' * (n + 1))})", good)
+    # _rn must count parsed records only, in order (rejected ones are re-inserted by line number)
+    con.execute(
+        "create or replace temp table _ingest_text as "
+        "select * exclude (_rn), row_number() over (order by _rn) as _rn from _ingest_text"
+    )
+    return rejects
 
 
 def load_file(
@@ -356,26 +436,17 @@ def load_file(
         result.warnings.append(f"{rel}: optional column(s) absent, loaded as empty: {', '.join(absent_optional)}")
     present = set(header) & set(table.column_names)
 
-    # Read every field as text with DuckDB's native reader; broken records go to its rejects table.
-    cols_spec = "{" + ", ".join(f"{_q(f'c{i}')}: 'VARCHAR'" for i in range(len(header))) + "}"
-    con.execute("drop table if exists _ingest_rejects; drop table if exists _ingest_scans")
-    con.execute(
-        f"""
-        create or replace temp table _ingest_text as
-        select *, row_number() over () as _rn
-        from read_csv({_q(str(path))}, header = true, delim = ',', quote = '"', escape = '"',
-                      columns = {cols_spec}, store_rejects = true,
-                      rejects_table = '_ingest_rejects', rejects_scan = '_ingest_scans',
-                      auto_detect = false, parallel = false, max_line_size = 4194304)
-        """
-    )
-    # One reason per broken record (DuckDB reports one error per missing field); its raw bytes
-    # are read back from the file at the reported offset so quarantine shows the real content.
-    rejects = con.execute(
-        "select line, arg_min(error_type || ' (' || error_message || ')', column_idx), "
-        "min(line_byte_position) from _ingest_rejects group by line order by line"
-    ).fetchall()
-    reject_lines = [int(r[0]) for r in rejects]
+    # Read every field as text with DuckDB's native reader; broken records go to its rejects
+    # table. A file the reader cannot parse at all (e.g. mixed line endings) is read line by line.
+    try:
+        rejects = _read_text_native(con, path, len(header))
+    except duckdb.Error as e:
+        result.warnings.append(
+            f"{rel}: the CSV reader could not parse the file as a whole ({str(e).splitlines()[0]}); "
+            "read it line by line instead (records may not span lines)"
+        )
+        rejects = _read_text_by_line(con, path, len(header))
+    reject_lines = [ln for ln, _, _ in rejects]
 
     # Name the text columns after the header (contract columns only).
     select_cols = [f'c{i} as "{h}"' for i, h in enumerate(header) if h in table.column_names]
@@ -436,8 +507,6 @@ def load_file(
             f"+ quarantined {result.rows_quarantined} + duplicates {result.rows_duplicate}"
         )
 
-    reject_raw = _bytes_at(path, [int(r[2]) for r in rejects])
-
     colnames = ", ".join(f'"{c}"' for c in table.column_names)
     con.execute("begin transaction")
     try:
@@ -479,8 +548,8 @@ def load_file(
                 f"insert into {META_SCHEMA}.quarantine values (?, ?, ?, ?, ?, ?, ?, "
                 "cast(timezone('UTC', now()) as timestamp))",
                 [
-                    [delivery_id, table.family, table.name, rel, int(ln), raw, f"unreadable record: {why}"]
-                    for (ln, why, _), raw in zip(rejects, reject_raw, strict=True)
+                    [delivery_id, table.family, table.name, rel, ln, raw, f"unreadable record: {why}"]
+                    for ln, why, raw in rejects
                 ],
             )
         result.seconds = time.perf_counter() - t0

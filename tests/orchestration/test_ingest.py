@@ -1,0 +1,225 @@
+"""The loader: every delivered row is loaded, quarantined with its reason, or an exact duplicate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from orchestration.contracts import get_table, load_contract
+from orchestration.lib.ingest import accounting_mismatches, ensure_raw_tables, load_file, load_landing
+
+QUEUES_HEADER = "queue_id,queue_name,line_of_business,site_id,site_timezone,sl_threshold_seconds,sl_target_pct,short_abandon_seconds"
+STATES_HEADER = "agent_id,state,reason_code,started_at,ended_at"
+
+
+def write(landing: Path, family: str, table: str, name: str, content: bytes | str) -> Path:
+    folder = landing / family / table
+    folder.mkdir(parents=True, exist_ok=True)
+    p = folder / name
+    p.write_bytes(content if isinstance(content, bytes) else content.encode())
+    return p
+
+
+@pytest.fixture
+def con():
+    c = duckdb.connect()
+    ensure_raw_tables(c)
+    yield c
+    c.close()
+
+
+def quarantine(con) -> list[tuple]:
+    return con.execute(
+        "select source_file, line_number, raw_line, reason from raw_meta.quarantine order by line_number"
+    ).fetchall()
+
+
+def test_every_contract_table_exists_empty_before_any_delivery(con):
+    for t in load_contract():
+        assert con.execute(f"select count(*) from {t.raw_relation}").fetchone()[0] == 0
+        cols = [r[0] for r in con.execute(f"describe {t.raw_relation}").fetchall()]
+        assert cols[: len(t.columns)] == list(t.column_names)
+        assert cols[len(t.columns) :] == ["_source_file", "_source_row", "_delivery_id", "_loaded_at"]
+
+
+def test_a_good_file_loads_typed_rows_with_lineage(con, tmp_path):
+    write(
+        tmp_path, "acd", "agent_states", "d1.csv",
+        f"{STATES_HEADER}\n"
+        "a1,available,,2026-03-29T00:30:00+01:00,2026-03-29T01:00:00+01:00\n"
+        "a1,aux,lunch,2026-03-29T00:00:00Z,2026-03-29T00:45:00Z\n",
+    )
+    s = load_landing(con, tmp_path)
+    (r,) = s.results
+    assert (r.status, r.rows_read, r.rows_loaded, r.rows_quarantined) == ("loaded", 2, 2, 0)
+    rows = con.execute(
+        "select agent_id, state, reason_code, cast(started_at as varchar), _source_file, _source_row "
+        "from raw_acd.agent_states order by _source_row"
+    ).fetchall()
+    # timestamps are converted to naive UTC from their offset
+    assert rows == [
+        ("a1", "available", None, "2026-03-28 23:30:00", "acd/agent_states/d1.csv", 2),
+        ("a1", "aux", "lunch", "2026-03-29 00:00:00", "acd/agent_states/d1.csv", 3),
+    ]
+
+
+def test_loading_the_same_file_twice_changes_nothing(con, tmp_path):
+    write(tmp_path, "acd", "queues", "q.csv", f"{QUEUES_HEADER}\nq1,Sales,sales,s1,Europe/London,20,80,5\n")
+    load_landing(con, tmp_path)
+    before = con.execute("select * exclude (_loaded_at) from raw_acd.queues").fetchall()
+    second = load_landing(con, tmp_path)
+    assert [r.status for r in second.results] == ["skipped"]
+    assert con.execute("select * exclude (_loaded_at) from raw_acd.queues").fetchall() == before
+    assert con.execute("select count(*) from raw_meta.deliveries").fetchone()[0] == 1
+
+
+def test_a_changed_file_at_the_same_path_replaces_its_rows(con, tmp_path):
+    write(tmp_path, "acd", "queues", "q.csv", f"{QUEUES_HEADER}\nq1,Sales,sales,s1,Europe/London,20,80,5\nq2,X,service,s1,Europe/London,-1,80,5\n")
+    load_landing(con, tmp_path)
+    assert len(quarantine(con)) == 1
+    write(tmp_path, "acd", "queues", "q.csv", f"{QUEUES_HEADER}\nq1,Sales,sales,s1,Europe/London,30,85,5\nq2,X,service,s1,Europe/London,10,80,5\n")
+    r = load_landing(con, tmp_path).results[0]
+    assert r.status == "loaded" and r.replaced_rows == 1
+    assert con.execute("select queue_id, sl_threshold_seconds from raw_acd.queues order by 1").fetchall() == [("q1", 30), ("q2", 10)]
+    assert quarantine(con) == []  # the fixed row left quarantine
+    assert accounting_mismatches(con) == []
+
+
+def test_a_file_missing_a_required_column_is_rejected_whole_and_named(con, tmp_path):
+    write(tmp_path, "acd", "agent_states", "bad.csv", "agent_id,state,started_at\na1,available,2026-01-01T00:00:00Z\n")
+    (r,) = load_landing(con, tmp_path).results
+    assert r.status == "rejected"
+    assert "acd/agent_states/bad.csv" in r.message and "ended_at" in r.message
+    assert con.execute("select count(*) from raw_acd.agent_states").fetchone()[0] == 0
+    assert con.execute("select status, message from raw_meta.deliveries").fetchone()[0] == "rejected"
+
+
+def test_extra_columns_are_ignored_with_a_warning_and_optional_columns_may_be_absent(con, tmp_path):
+    write(tmp_path, "acd", "agent_states", "x.csv", "agent_id,state,started_at,ended_at,colour\na1,available,2026-01-01T00:00:00Z,2026-01-01T00:10:00Z,red\n")
+    (r,) = load_landing(con, tmp_path).results
+    assert r.status == "loaded" and r.rows_loaded == 1
+    assert any("colour" in w for w in r.warnings)
+    assert any("reason_code" in w for w in r.warnings)
+
+
+def test_bom_and_crlf_are_handled(con, tmp_path):
+    write(tmp_path, "acd", "queues", "q.csv", ("\ufeff" + QUEUES_HEADER + "\r\nq1,Sales,sales,s1,Europe/London,20,80,5\r\n").encode())
+    (r,) = load_landing(con, tmp_path).results
+    assert (r.rows_loaded, r.rows_quarantined) == (1, 0)
+    assert con.execute("select queue_id, short_abandon_seconds from raw_acd.queues").fetchall() == [("q1", 5)]
+
+
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n"], ids=["lf", "crlf"])
+def test_bad_rows_are_quarantined_with_file_line_raw_content_and_reason(con, tmp_path, newline):
+    content = (
+        f"{STATES_HEADER}\n"
+        "a1,available,,2026-01-01T00:00:00Z,2026-01-01T00:10:00Z\n"  # 2 good
+        "a1,available,,not-a-time,2026-01-01T00:10:00Z\n"  # 3 unparseable timestamp
+        "a1,available,,2026-01-01T00:00:00,2026-01-01T00:10:00Z\n"  # 4 no UTC offset
+        "a1,dancing,,2026-01-01T00:00:00Z,2026-01-01T00:10:00Z\n"  # 5 unknown state
+        "a1,available,,2026-01-01T00:10:00Z,2026-01-01T00:00:00Z\n"  # 6 ends before it starts
+        "a1,available\n"  # 7 wrong field count
+        ",available,,2026-01-01T00:00:00Z,2026-01-01T00:10:00Z\n"  # 8 empty required id
+        "a1,available,,2026-01-01T00:00:00Z,2026-01-01T00:10:00Z,extra\n"  # 9 too many fields
+    ).encode() + b"a\xff1,available,,2026-01-01T00:00:00Z,2026-01-01T00:10:00Z\n"  # 10 not UTF-8
+    write(tmp_path, "acd", "agent_states", "d.csv", content.replace(b"\n", newline))
+    (r,) = load_landing(con, tmp_path).results
+    assert (r.rows_read, r.rows_loaded, r.rows_quarantined, r.rows_duplicate) == (9, 1, 8, 0)
+    q = {line: (raw, reason) for _, line, raw, reason in quarantine(con)}
+    assert sorted(q) == [3, 4, 5, 6, 7, 8, 9, 10]
+    assert "started_at" in q[3][1] and "not-a-time" in q[3][0]
+    assert "UTC offset" in q[4][1]
+    assert "state: dancing" in q[5][1]
+    assert "ended_at is before started_at" in q[6][1]
+    assert "MISSING COLUMNS" in q[7][1] and q[7][0] == "a1,available"
+    assert "agent_id: required value is empty" in q[8][1]
+    assert "TOO MANY COLUMNS" in q[9][1]
+    assert "INVALID ENCODING" in q[10][1] and "\\xff" in q[10][0]
+    assert all(f == "acd/agent_states/d.csv" for f, *_ in quarantine(con))
+    assert accounting_mismatches(con) == []
+
+
+def test_negative_durations_and_non_integers_are_quarantined(con, tmp_path):
+    calls = get_table("acd", "calls")
+    header = ",".join(calls.column_names)
+
+    def row(seg, talk):
+        vals = {
+            "segment_id": seg, "contact_id": "c1", "segment_seq": "1", "channel": "voice", "direction": "inbound",
+            "queue_id": "q1", "customer_id": "", "customer_phone": "+4400", "entered_queue_at": "2026-01-01T08:00:00Z",
+            "answered_at": "2026-01-01T08:00:10Z", "ended_at": "2026-01-01T08:05:00Z", "agent_id": "a1",
+            "outcome": "answered", "talk_seconds": talk, "hold_seconds": "0", "hold_count": "0", "acw_seconds": "10",
+            "transferred_to_queue_id": "", "wrapup_code": "", "updated_at": "2026-01-01T08:05:00Z",
+        }
+        return ",".join(vals[c] for c in calls.column_names)
+
+    write(tmp_path, "acd", "calls", "c.csv", "\n".join([header, row("s1", "100"), row("s2", "-5"), row("s3", "1.5"), row("s4", "120.0")]) + "\n")
+    (r,) = load_landing(con, tmp_path).results
+    assert (r.rows_loaded, r.rows_quarantined) == (2, 2)
+    reasons = [reason for *_, reason in quarantine(con)]
+    assert "talk_seconds: -5 is below 0" in reasons[0]
+    assert "talk_seconds: 1.5 is not a whole number" in reasons[1]
+
+
+def test_exact_duplicate_rows_in_a_delivery_load_once_and_are_counted(con, tmp_path):
+    line = "a1,available,,2026-01-01T00:00:00Z,2026-01-01T00:10:00Z\n"
+    write(tmp_path, "acd", "agent_states", "d.csv", STATES_HEADER + "\n" + line * 3)
+    (r,) = load_landing(con, tmp_path).results
+    assert (r.rows_read, r.rows_loaded, r.rows_duplicate) == (3, 1, 2)
+    assert accounting_mismatches(con) == []
+
+
+def test_an_empty_file_is_rejected_with_a_clear_message(con, tmp_path):
+    write(tmp_path, "acd", "queues", "empty.csv", "")
+    (r,) = load_landing(con, tmp_path).results
+    assert r.status == "rejected" and "empty" in r.message and "acd/queues/empty.csv" in r.message
+
+
+def test_a_header_only_file_loads_zero_rows(con, tmp_path):
+    write(tmp_path, "acd", "queues", "h.csv", QUEUES_HEADER + "\n")
+    (r,) = load_landing(con, tmp_path).results
+    assert (r.status, r.rows_read) == ("loaded", 0)
+
+
+def test_a_fixed_quarantined_row_redelivered_in_a_new_file_loads(con, tmp_path):
+    write(tmp_path, "acd", "queues", "q1.csv", f"{QUEUES_HEADER}\nq9,Nine,service,s1,Europe/London,abc,80,5\n")
+    load_landing(con, tmp_path)
+    assert len(quarantine(con)) == 1
+    write(tmp_path, "acd", "queues", "q1-fix.csv", f"{QUEUES_HEADER}\nq9,Nine,service,s1,Europe/London,25,80,5\n")
+    load_landing(con, tmp_path)
+    assert con.execute("select sl_threshold_seconds from raw_acd.queues where queue_id = 'q9'").fetchall() == [(25,)]
+
+
+# --- property: malformed CSVs never crash the loader and never lose a row ---------------------
+
+_field = st.one_of(
+    st.sampled_from(["a1", "available", "aux", "lunch", "", "2026-01-01T00:00:00Z", "2026-01-01T01:00:00+02:00", "-3", "x,y", '"q"']),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=8),
+)
+_line = st.lists(_field, min_size=0, max_size=7).map(
+    lambda fs: ",".join('"' + f.replace('"', '""') + '"' if ("," in f or '"' in f or "\n" in f) else f for f in fs)
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(_line, min_size=0, max_size=12), crlf=st.booleans(), junk=st.binary(max_size=6))
+def test_malformed_csvs_never_crash_and_never_lose_a_row(tmp_path_factory, lines, crlf, junk):
+    landing = tmp_path_factory.mktemp("landing")
+    nl = "\r\n" if crlf else "\n"
+    body = (STATES_HEADER + nl + nl.join(lines) + (nl if lines else "")).encode() + junk
+    p = write(landing, "acd", "agent_states", "fuzz.csv", body)
+    con = duckdb.connect()
+    ensure_raw_tables(con)
+    r = load_file(con, get_table("acd", "agent_states"), p, landing)
+    assert r.status in ("loaded", "rejected")
+    if r.status == "loaded":
+        assert r.rows_read == r.rows_loaded + r.rows_quarantined + r.rows_duplicate
+        assert accounting_mismatches(con) == []
+        in_raw = con.execute("select count(*) from raw_acd.agent_states").fetchone()[0]
+        in_q = con.execute("select count(*) from raw_meta.quarantine").fetchone()[0]
+        assert in_raw + in_q + r.rows_duplicate == r.rows_read
+    con.close()
