@@ -74,6 +74,7 @@ class ScreenshotResult:
     ready: bool
     seconds: float
     exceptions: list[str] = field(default_factory=list)
+    collected: object = None  # the value of ``collect_js`` after the page was ready
 
 
 def chromium_available(executable: str = DEFAULT_CHROMIUM) -> bool:
@@ -147,6 +148,7 @@ async def _capture(
     wait_js: str,
     timeout: float,
     settle: float,
+    collect_js: str | None,
 ) -> ScreenshotResult:
     started = time.monotonic()
     async with websockets.connect(ws_url, max_size=None) as ws:
@@ -171,11 +173,16 @@ async def _capture(
                     break
             await asyncio.sleep(0.25)
         exceptions = await cdp.evaluate(EXCEPTIONS_JS) or []
+        collected = await cdp.evaluate(collect_js) if collect_js else None
         shot = await cdp.call("Page.captureScreenshot", format="png")
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(base64.b64decode(shot["data"]))
     return ScreenshotResult(
-        path=out, ready=ready, seconds=time.monotonic() - started, exceptions=list(exceptions)
+        path=out,
+        ready=ready,
+        seconds=time.monotonic() - started,
+        exceptions=list(exceptions),
+        collected=collected,
     )
 
 
@@ -188,12 +195,14 @@ def screenshot(
     wait_js: str = STREAMLIT_READY_JS,
     timeout: float = 60.0,
     settle: float = 1.0,
+    collect_js: str | None = None,
     executable: str = DEFAULT_CHROMIUM,
 ) -> ScreenshotResult:
     """Open ``url`` in headless Chromium, wait until ``wait_js`` is true, save a PNG.
 
     Returns whether the condition became true before ``timeout`` (the PNG is saved either way,
-    so a failure can be looked at) and the text of any Streamlit exception shown.
+    so a failure can be looked at), the text of any Streamlit exception shown, and the value
+    of ``collect_js`` (a JSON-serialisable expression, e.g. the KPI texts) if given.
     """
     if not chromium_available(executable):
         raise BrowserError(f"Chromium not found at {executable}")
@@ -211,7 +220,9 @@ def screenshot(
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         ws_url = _page_ws_url(debug_port, timeout=30)
-        return asyncio.run(_capture(ws_url, url, out, width, height, wait_js, timeout, settle))
+        return asyncio.run(
+            _capture(ws_url, url, out, width, height, wait_js, timeout, settle, collect_js)
+        )
     finally:
         proc.terminate()
         try:
