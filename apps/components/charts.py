@@ -37,13 +37,19 @@ def service_level_by_interval(
 ) -> go.Figure:
     """Bars of service level per 30-minute interval (local time) against the target line.
 
-    ``df`` has interval_start_local, offered, answered, abandoned, service_level (fraction).
-    Bars are blue when the interval meets the target and orange when it misses, so the
+    ``df`` has interval_start_local, local_repeat, offered, answered, abandoned and
+    service_level (fraction), in time order. The x axis is categorical ("HH:MM" labels) so the
+    repeated hour of a daylight-saving fall-back day shows as its own bars. Bars are blue when the interval meets the target and orange when it misses, so the
     reading does not depend on telling red from green.
     """
     fig = go.Figure()
     if df.empty:
         return _layout(fig, height)
+    labels = [
+        f"{t:%H:%M}" + (" (2nd)" if repeat else "")
+        for t, repeat in zip(df["interval_start_local"], df["local_repeat"], strict=True)
+    ]
+    x = pd.Series(labels, index=df.index)
     sl_pct = df["service_level"] * 100
     meets = df["service_level"] >= target if target is not None else pd.Series(True, index=df.index)
     custom = df[["offered", "answered", "abandoned"]].to_numpy()
@@ -51,21 +57,19 @@ def service_level_by_interval(
         (True, "Meets target", MEETS_TARGET),
         (False, "Below target", MISSES_TARGET),
     ):
-        mask = meets == flag
+        mask = (meets == flag) & df["service_level"].notna()
         if not mask.any():
             continue
         fig.add_bar(
-            x=df.loc[mask, "interval_start_local"],
+            x=x[mask],
             y=sl_pct[mask],
             name=name,
             marker_color=colour,
             customdata=custom[mask.to_numpy()],
             hovertemplate=(
-                "%{x|%H:%M}<br>Service level %{y:.1f}%<br>Offered %{customdata[0]:,}"
+                "%{x}<br>Service level %{y:.1f}%<br>Offered %{customdata[0]:,}"
                 "<br>Answered %{customdata[1]:,}<br>Abandoned %{customdata[2]:,}<extra></extra>"
             ),
-            xperiod=30 * 60 * 1000,
-            xperiodalignment="start",
         )
     if target is not None:
         fig.add_hline(
@@ -75,5 +79,11 @@ def service_level_by_interval(
             annotation_position="top left",
         )
     fig.update_yaxes(title_text="Service level (%)", range=[0, 105], ticksuffix="%")
-    fig.update_xaxes(title_text="Interval start (site local time)", tickformat="%H:%M")
+    fig.update_xaxes(
+        title_text="Interval start (site local time)",
+        type="category",
+        categoryorder="array",
+        categoryarray=labels,
+        tickangle=0,
+    )
     return _layout(fig, height)

@@ -203,16 +203,30 @@ def _add_ratios(df: pd.DataFrame) -> pd.DataFrame:
 def service_level_by_interval(
     con: duckdb.DuckDBPyConnection, f: ServiceFilters, day: date
 ) -> pd.DataFrame:
-    """One row per 30-minute local interval of ``day`` (site-local time), queues summed."""
+    """One row per 30-minute local interval of ``day`` (site-local time), queues summed.
+
+    On a daylight-saving fall-back day a local time occurs twice; ``local_repeat`` (0, then 1)
+    keeps the two intervals apart instead of merging them. Rows are in time order.
+    """
     where, params = _interval_conditions(f.for_day(day))
     df = con.execute(
         f"""
-        select i.interval_start_local, {_QUEUE_SUMS}
-        from fct_queue_intervals as i
-        left join dim_queues as q on q.queue_id = i.queue_id
-        where {where}
-        group by i.interval_start_local
-        order by i.interval_start_local
+        with i as (
+            select
+                i.*,
+                row_number() over (
+                    partition by i.queue_id, i.interval_start_local
+                    order by i.interval_start_utc
+                ) - 1 as local_repeat
+            from fct_queue_intervals as i
+            left join dim_queues as q on q.queue_id = i.queue_id
+            where {where}
+        )
+        select i.interval_start_local, i.local_repeat,
+               min(i.interval_start_utc) as first_start_utc, {_QUEUE_SUMS}
+        from i
+        group by i.interval_start_local, i.local_repeat
+        order by first_start_utc, i.interval_start_local
         """,
         params,
     ).df()

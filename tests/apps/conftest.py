@@ -15,6 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
+import pandas as pd
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -41,7 +42,7 @@ QUEUE_COLS = [
     "sl_target_pct",
     "short_abandon_seconds",
 ]
-LOCAL_TIMES = [(9, 0), (9, 30), (13, 0), (16, 30)]
+LOCAL_TIMES = [(h, m) for h in range(8, 20) for m in (0, 30)]  # 08:00-19:30 local
 
 INTERVAL_COLS = {
     "queue_id": "varchar",
@@ -193,10 +194,10 @@ def _surveys(rng: random.Random) -> list[dict]:
 def _create(con: duckdb.DuckDBPyConnection, name: str, cols: dict[str, str], rows: list[dict]):
     con.execute(f"create table {name} ({', '.join(f'{c} {t}' for c, t in cols.items())})")
     if rows:
-        con.executemany(
-            f"insert into {name} values ({', '.join('?' for _ in cols)})",
-            [[r[c] for c in cols] for r in rows],
-        )
+        frame = pd.DataFrame([[r[c] for c in cols] for r in rows], columns=list(cols))
+        con.register("frame", frame)
+        con.execute(f"insert into {name} select * from frame")
+        con.unregister("frame")
 
 
 def build_serving_db(path: Path, seed: int = 20240301) -> FixtureData:

@@ -163,3 +163,13 @@ def test_without_a_snapshot_the_app_says_how_to_build_one(tmp_path, monkeypatch)
     assert not at.metric
     text = " ".join(i.value for i in at.info)
     assert "make demo" in text and "make build" in text
+
+
+def test_a_selection_without_traffic_shows_dashes_not_errors(app):
+    at = app.run()
+    at.multiselect(key="queue").set_value(["q_quiet"]).run()
+    assert not at.exception
+    values = {m.label: m.value for m in at.metric}
+    assert values["Offered"] == "0"
+    assert values["Service level"] == values["ASA"] == values["CSAT"] == "–"
+    assert any("No contacts" in i.value for i in at.info)

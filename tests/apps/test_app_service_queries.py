@@ -112,13 +112,9 @@ def test_interval_times_are_site_local(con, serving_fixture):
     df = service.service_level_by_interval(
         con, ServiceFilters(date(2024, 3, 1), date(2024, 3, 1), site_ids=("NYC",)), date(2024, 3, 1)
     )
-    # The fixture writes 09:00, 09:30, 13:00 and 16:30 local time in every site.
-    assert [t.strftime("%H:%M") for t in df["interval_start_local"]] == [
-        "09:00",
-        "09:30",
-        "13:00",
-        "16:30",
-    ]
+    # The fixture writes 08:00-19:30 local time in every site.
+    times = [t.strftime("%H:%M") for t in df["interval_start_local"]]
+    assert times[0] == "08:00" and times[-1] == "19:30" and len(times) == 24
 
 
 def test_queue_table_has_every_matching_queue_with_its_own_numbers(con, serving_fixture, expected):
@@ -188,3 +184,36 @@ def test_filters_reject_an_inverted_range():
     with pytest.raises(ValueError):
         ServiceFilters(date(2024, 3, 2), date(2024, 3, 1))
     assert ServiceFilters(date(2024, 3, 1), date(2024, 3, 1) + timedelta(days=6)).days == 7
+
+
+def test_the_repeated_hour_of_a_fall_back_day_stays_two_intervals(tmp_path):
+    import duckdb
+
+    path = tmp_path / "warehouse.duckdb"
+    c = duckdb.connect(str(path))
+    c.execute(
+        "create table dim_queues as select 'q1' as queue_id, 'Q' as queue_name,"
+        " 'Care' as line_of_business, 'NYC' as site_id, 80.0 as sl_target_pct"
+    )
+    # New York, 3 Nov 2024: 01:00 EDT (05:00 UTC), then 01:00 EST again (06:00 UTC).
+    c.execute(
+        """
+        create table fct_queue_intervals as
+        select *, cast(interval_start_local as date) as interval_date, 0 as abandoned,
+               0 as short_abandoned, 0 as answered_wait_seconds, answered as handled,
+               0 as handle_seconds, 80.0 as sl_target_pct
+        from (values
+          ('q1', 'NYC', timestamp '2024-11-03 05:00', timestamp '2024-11-03 01:00', 10, 8, 5),
+          ('q1', 'NYC', timestamp '2024-11-03 06:00', timestamp '2024-11-03 01:00', 20, 10, 9),
+          ('q1', 'NYC', timestamp '2024-11-03 07:00', timestamp '2024-11-03 02:00', 5, 5, 5)
+        ) as t(queue_id, site_id, interval_start_utc, interval_start_local, offered, answered,
+               answered_within_threshold)
+        """
+    )
+    c.close()
+    with connect(path) as con:
+        day = date(2024, 11, 3)
+        df = service.service_level_by_interval(con, ServiceFilters(day, day), day)
+    assert df["offered"].tolist() == [10, 20, 5]
+    assert df["local_repeat"].tolist() == [0, 1, 0]
+    assert df["service_level"].tolist() == pytest.approx([5 / 8, 9 / 10, 1.0])
