@@ -63,6 +63,8 @@ CALLS = [
           wrapup="transfer"),
     _call("S02", "C1", 2, "Q_UK_SERVICE", "2026-03-02 14:18:00", "answered", 40, agent="A2", talk=100,
           acw=20, customer_id="CU1", phone="+15550001", wrapup="resolved"),
+    # C0: 1 March, A1 still in team T1 (the roster moves A1 to T2 on 2 March)
+    _call("S00", "C0", 1, "Q_US_SALES", "2026-03-01 15:00:00", "answered", 12, agent="A1", talk=100, acw=10),
     # C2: enters 09:29:50 local, answered 09:30:10 (wait exactly 20 = T): offered in 09:00 only
     _call("S03", "C2", 1, "Q_US_SALES", "2026-03-02 14:29:50", "answered", 20, agent="A1", talk=200,
           acw=30, phone=" +15550002 ", wrapup="sale"),
