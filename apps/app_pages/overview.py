@@ -144,7 +144,7 @@ chart_head.markdown(
     f"(target {fmt.fmt_pct(day_kpis.sl_target)})"
 )
 intervals = api.service_level_by_interval(f, day)
-if intervals.empty:
+if intervals.empty or intervals["offered"].sum() == 0:
     st.info("No contacts in the selected queues on this day.")
 else:
     st.plotly_chart(

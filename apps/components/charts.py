@@ -43,8 +43,12 @@ def service_level_by_interval(
     reading does not depend on telling red from green.
     """
     fig = go.Figure()
-    if df.empty:
+    # Show the span of the day that had contacts (a 24-hour spine is mostly closed hours), but
+    # keep empty intervals inside that span visible as gaps.
+    active = df.index[df["offered"] > 0]
+    if len(active) == 0:
         return _layout(fig, height)
+    df = df.loc[active[0] : active[-1]]
     labels = [
         f"{t:%H:%M}" + (" (2nd)" if repeat else "")
         for t, repeat in zip(df["interval_start_local"], df["local_repeat"], strict=True)
@@ -53,6 +57,8 @@ def service_level_by_interval(
     sl_pct = df["service_level"] * 100
     meets = df["service_level"] >= target if target is not None else pd.Series(True, index=df.index)
     custom = df[["offered", "answered", "abandoned"]].to_numpy()
+    # An invisible trace pins every interval on the category axis, including empty ones.
+    fig.add_scatter(x=labels, y=[None] * len(labels), showlegend=False, hoverinfo="skip")
     for flag, name, colour in (
         (True, "Meets target", MEETS_TARGET),
         (False, "Below target", MISSES_TARGET),
