@@ -139,9 +139,9 @@ day = day_col.selectbox(
 )
 day_kpis = api.kpi_summary(f.for_day(day))
 chart_head.markdown(
-    f"**Service level by 30-minute interval** · {day:%a %d %b %Y} · "
-    f"{fmt.fmt_pct(day_kpis.service_level)} of {fmt.fmt_int(day_kpis.offered)} offered "
-    f"(target {fmt.fmt_pct(day_kpis.sl_target)})"
+    f"**Service level by 30-minute interval** · {day:%a %d %b %Y} · day total "
+    f"{fmt.fmt_pct(day_kpis.service_level)} (target {fmt.fmt_pct(day_kpis.sl_target)}), "
+    f"{fmt.fmt_int(day_kpis.offered)} offered"
 )
 intervals = api.service_level_by_interval(f, day)
 if intervals.empty or intervals["offered"].sum() == 0:
