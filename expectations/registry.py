@@ -1,0 +1,227 @@
+"""Asset key -> suite builder + how to fetch the DataFrame to validate.
+
+Landing suites (``kind == "landing"``) validate the rows of a raw table that came from the
+latest *batch* of deliveries, not the whole table, so the cost grows with what arrived, not
+with history:
+
+- in Dagster, the batch is every delivery of that table loaded since the run started
+  (``since`` = run start, UTC); a run that loaded nothing new for a table validates nothing;
+- without ``since`` (ad hoc, tests), the batch is the table's most recent delivery.
+
+Rows are matched to deliveries on (delivery id, source file) in ``raw_meta.deliveries``.
+A batch whose deliveries read no rows at all (header-only files) is skipped; a batch that read
+rows but loaded none fails the suite's row-count expectation.
+
+Mart suites (``kind == "mart"``) validate a window of the mart's latest ``MART_WINDOW_DAYS``
+days (relative to the newest day in the mart, so historic demo data works too); the queue
+interval mart is validated as a per-day rollup. An empty mart (a family never delivered) is
+skipped, not failed: every family is optional.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import ModuleType
+from typing import Any
+
+LANDING_SUITES = [
+    "raw_acd__calls",
+    "raw_acd__agent_states",
+    "raw_acd__queues",
+    "raw_crm__customers",
+    "raw_crm__cases",
+    "raw_crm__orders",
+    "raw_survey__survey_responses",
+    "raw_hr__agents",
+    "raw_hr__teams",
+    "raw_hr__schedules",
+    "raw_hr__timesheets",
+    "raw_hr__leave_requests",
+    "raw_hr__qa_evaluations",
+    "raw_hr__coaching_sessions",
+]
+MART_SUITES = ["fct_queue_intervals", "fct_contact_segments", "fct_survey_responses", "fct_agent_days"]
+MART_SCHEMA = "main"
+MART_WINDOW_DAYS = 35
+SEGMENT_WINDOW_DAYS = 7  # the segment fact is the big one: validate a week
+
+
+@dataclass
+class Batch:
+    """What a suite is run on: the frame, plus a human description of which rows those are."""
+
+    frame: Any  # pandas.DataFrame
+    description: str
+    delivery_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SuiteEntry:
+    name: str  # module name under expectations.suites
+    kind: str  # landing | mart
+    asset_key: tuple[str, ...]  # landing: (family, table); mart: (model_name,)
+    relation: str  # warehouse relation the data comes from
+    dbt_unique_id: str  # the dbt node the columns belong to (duplicate-check guard)
+
+    @property
+    def module(self) -> ModuleType:
+        return importlib.import_module(f"expectations.suites.{self.name}")
+
+    def build_suite(self):
+        return self.module.build_suite()
+
+    def prepare(self, df):
+        prep: Callable | None = getattr(self.module, "prepare", None)
+        return prep(df) if prep else df
+
+    def fetch(self, con, since: datetime | None = None) -> Batch | None:
+        """The rows to validate (already prepared), or None when there is nothing to validate."""
+        if self.kind == "landing":
+            batch = fetch_landing_batch(con, self.asset_key[0], self.asset_key[1], since)
+        else:
+            batch = fetch_mart_frame(con, self.asset_key[-1])
+        if batch is None:
+            return None
+        batch.frame = self.prepare(batch.frame)
+        return batch
+
+
+def _entry(name: str, kind: str) -> SuiteEntry:
+    mod = importlib.import_module(f"expectations.suites.{name}")
+    key = tuple(mod.ASSET_KEY)
+    if kind == "landing":
+        dbt_id = f"source.switchboard.{key[0]}.{key[1]}"
+    else:
+        dbt_id = f"model.switchboard.{key[-1]}"
+    return SuiteEntry(name=name, kind=kind, asset_key=key, relation=mod.RELATION, dbt_unique_id=dbt_id)
+
+
+def entries() -> list[SuiteEntry]:
+    return [_entry(n, "landing") for n in LANDING_SUITES] + [_entry(n, "mart") for n in MART_SUITES]
+
+
+def landing_entries() -> list[SuiteEntry]:
+    return [e for e in entries() if e.kind == "landing"]
+
+
+def mart_entries() -> list[SuiteEntry]:
+    return [e for e in entries() if e.kind == "mart"]
+
+
+def get(asset_key: tuple[str, ...] | list[str]) -> SuiteEntry:
+    key = tuple(asset_key)
+    for e in entries():
+        if e.asset_key == key or (e.kind == "mart" and key[-1:] == e.asset_key):
+            return e
+    raise KeyError(f"no GE suite for asset {key}")
+
+
+# ---------------------------------------------------------------------------------------------
+# fetching
+# ---------------------------------------------------------------------------------------------
+
+
+def fetch_landing_batch(con, family: str, table: str, since: datetime | None = None) -> Batch | None:
+    """Rows of raw_<family>.<table> from the deliveries of the latest batch (see module doc)."""
+    if since is None:
+        row = con.execute(
+            "select max(loaded_at) from raw_meta.deliveries where family = ? and table_name = ? and status = 'loaded'",
+            [family, table],
+        ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        since = row[0]
+    deliveries = con.execute(
+        "select delivery_id, source_file, rows_read from raw_meta.deliveries "
+        "where family = ? and table_name = ? and status = 'loaded' and loaded_at >= ? order by loaded_at",
+        [family, table, since],
+    ).fetchall()
+    if not deliveries or sum(int(r[2] or 0) for r in deliveries) == 0:
+        return None
+    frame = con.execute(
+        f"""
+        select r.* from raw_{family}.{table} r
+        where exists (
+            select 1 from raw_meta.deliveries d
+            where d.family = ? and d.table_name = ? and d.status = 'loaded' and d.loaded_at >= ?
+              and d.delivery_id = r._delivery_id and d.source_file = r._source_file
+        )
+        order by r._source_file, r._source_row
+        """,
+        [family, table, since],
+    ).df()
+    files = sorted({r[1] for r in deliveries})
+    shown = ", ".join(files[:5]) + (f" (+{len(files) - 5} more)" if len(files) > 5 else "")
+    return Batch(
+        frame=frame,
+        description=f"{len(frame)} row(s) of raw_{family}.{table} from {len(deliveries)} delivery(ies): {shown}",
+        delivery_ids=[r[0] for r in deliveries],
+    )
+
+
+QUEUE_DAY_SQL = f"""
+with daily as (
+    select
+        interval_date,
+        count(*) as interval_rows,
+        count(distinct queue_id) as queues,
+        max(interval_minutes) as interval_minutes,
+        sum(offered) as offered,
+        sum(abandoned) as abandoned,
+        sum(handled) as handled,
+        sum(handle_seconds) as handle_seconds,
+        avg(case when site_id is null then 1.0 else 0.0 end) as site_id_null_share
+    from {MART_SCHEMA}.fct_queue_intervals
+    where interval_date > (select max(interval_date) from {MART_SCHEMA}.fct_queue_intervals) - {MART_WINDOW_DAYS}
+    group by interval_date
+)
+select
+    interval_date,
+    interval_rows,
+    queues,
+    offered,
+    abandoned,
+    handled,
+    interval_rows / (queues * 1440.0 / coalesce(nullif(interval_minutes, 0), 30)) as row_ratio,
+    abandoned / nullif(offered, 0) as abandon_rate,
+    handle_seconds / nullif(handled, 0) as aht_seconds,
+    offered / nullif(median(offered) over (), 0) as offered_vs_median,
+    site_id_null_share
+from daily
+order by interval_date
+"""
+
+
+def _window_sql(model: str, date_column: str, days: int) -> str:
+    return (
+        f"select * from {MART_SCHEMA}.{model} where {date_column} > "
+        f"(select max({date_column}) from {MART_SCHEMA}.{model}) - {days}"
+    )
+
+
+MART_SQL = {
+    "fct_queue_intervals": (QUEUE_DAY_SQL, f"per-day rollup of the last {MART_WINDOW_DAYS} days"),
+    "fct_contact_segments": (
+        _window_sql("fct_contact_segments", "interval_date", SEGMENT_WINDOW_DAYS),
+        f"segments of the last {SEGMENT_WINDOW_DAYS} days",
+    ),
+    "fct_survey_responses": (
+        _window_sql("fct_survey_responses", "sent_date", MART_WINDOW_DAYS),
+        f"surveys sent in the last {MART_WINDOW_DAYS} days",
+    ),
+    "fct_agent_days": (
+        _window_sql("fct_agent_days", "activity_date", MART_WINDOW_DAYS),
+        f"agent days of the last {MART_WINDOW_DAYS} days",
+    ),
+}
+
+
+def fetch_mart_frame(con, model: str) -> Batch | None:
+    sql, what = MART_SQL[model]
+    frame = con.execute(sql).df()
+    if frame.empty:
+        return None
+    return Batch(frame=frame, description=f"{len(frame)} row(s) of {model}: {what}")

@@ -1,0 +1,202 @@
+"""validate(dataframe, suite) -> a plain, JSON-ready summary. Pure: no Dagster, no warehouse.
+
+Runs the suite on an ephemeral GX context with the pandas datasource (STACK.md section 4: the
+SQL datasource does not work on DuckDB). Each expectation's severity comes from its
+``meta["severity"]`` (critical | warning; missing means warning).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+EXAMPLES = 5
+LINEAGE = ("_source_file", "_source_row")
+
+
+@dataclass
+class ExpectationResult:
+    expectation: str  # e.g. expect_column_values_to_be_between
+    column: str | None  # column, "a,b" for pairs / compound keys, None for table-level
+    severity: str
+    success: bool
+    unexpected_count: int | None = None
+    unexpected_percent: float | None = None
+    observed_value: Any = None
+    element_count: int | None = None
+    examples: list[Any] = field(default_factory=list)
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    notes: str | None = None
+    exception: str | None = None
+
+
+@dataclass
+class Summary:
+    suite: str
+    success: bool
+    evaluated_rows: int
+    results: list[ExpectationResult]
+
+    @property
+    def failed(self) -> list[ExpectationResult]:
+        return [r for r in self.results if not r.success]
+
+    @property
+    def critical_failures(self) -> list[ExpectationResult]:
+        return [r for r in self.failed if r.severity == "critical"]
+
+    @property
+    def warning_failures(self) -> list[ExpectationResult]:
+        return [r for r in self.failed if r.severity != "critical"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def jsonable(v: Any) -> Any:
+    """Numpy/pandas scalars, timestamps, tuples -> plain JSON values."""
+    if v is None or isinstance(v, (bool, str, int)):
+        return v
+    if isinstance(v, float):
+        return None if math.isnan(v) or math.isinf(v) else v
+    if isinstance(v, dict):
+        return {str(k): jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple, set)):
+        return [jsonable(x) for x in v]
+    if isinstance(v, (datetime, date)):
+        return v.isoformat()
+    item = getattr(v, "item", None)  # numpy scalar
+    if callable(item):
+        try:
+            return jsonable(item())
+        except (TypeError, ValueError):
+            pass
+    try:
+        import pandas as pd
+
+        if v is pd.NaT or (not isinstance(v, (list, dict)) and pd.isna(v)):
+            return None
+        if isinstance(v, pd.Timestamp):
+            return v.isoformat()
+    except (TypeError, ValueError):
+        pass
+    return str(v)
+
+
+def _column_of(kwargs: dict[str, Any]) -> str | None:
+    if kwargs.get("column"):
+        return kwargs["column"]
+    if kwargs.get("column_list"):
+        return ",".join(c for c in kwargs["column_list"] if c != "_delivery_id")
+    if kwargs.get("column_A"):
+        return f"{kwargs['column_A']},{kwargs['column_B']}"
+    return None
+
+
+_KWARG_KEYS = ("min_value", "max_value", "mostly", "row_condition", "value_set", "regex", "or_equal", "strict_min")
+
+
+def _examples(df, result: dict[str, Any], columns: list[str]) -> list[Any]:
+    """A few failing rows: the tested columns plus file/line lineage when the frame has it."""
+    idx = list(result.get("partial_unexpected_index_list") or [])[:EXAMPLES]
+    if idx and df is not None:
+        keep = [c for c in (*columns, *LINEAGE) if c in df.columns]
+        try:
+            rows = df.loc[idx, keep].to_dict(orient="records")
+            return [jsonable(r) for r in rows]
+        except (KeyError, TypeError, ValueError):
+            pass
+    values = list(result.get("partial_unexpected_list") or [])[:EXAMPLES]
+    return [jsonable(v) for v in values]
+
+
+def _gx_context():
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(),
+        analytics_enabled=False,
+        progress_bars=ProgressBarsConfig(globally=False),
+    )
+    return gx.get_context(mode="ephemeral", project_config=config)
+
+
+def validate(dataframe, suite) -> Summary:
+    """Run ``suite`` on ``dataframe``; every expectation's outcome, in suite order."""
+    ctx = _gx_context()
+    batch_def = (
+        ctx.data_sources.add_pandas("frame")
+        .add_dataframe_asset(name="frame")
+        .add_batch_definition_whole_dataframe("all")
+    )
+    batch = batch_def.get_batch(batch_parameters={"dataframe": dataframe})
+    res = batch.validate(
+        suite,
+        result_format={
+            "result_format": "COMPLETE",
+            "partial_unexpected_count": EXAMPLES,
+            "return_unexpected_index_query": False,
+            "include_unexpected_rows": False,
+        },
+    )
+    by_id = {}
+    for r in res.results:
+        by_id.setdefault(getattr(r.expectation_config, "id", None), []).append(r)
+    ordered = []
+    for exp in suite.expectations:
+        hits = by_id.get(getattr(exp, "id", None)) or []
+        if hits:
+            ordered.append(hits.pop(0))
+    seen = {id(r) for r in ordered}
+    ordered += [r for r in res.results if id(r) not in seen]
+
+    out: list[ExpectationResult] = []
+    for r in ordered:
+        cfg = r.expectation_config
+        kwargs = dict(cfg.kwargs)
+        meta = dict(cfg.meta or {})
+        result = dict(r.result or {})
+        exc = r.exception_info or {}
+        raised = None
+        if isinstance(exc, dict):
+            if exc.get("raised_exception"):
+                raised = str(exc.get("exception_message"))
+            else:  # {config_id: {...}} in some versions
+                for v in exc.values():
+                    if isinstance(v, dict) and v.get("raised_exception"):
+                        raised = str(v.get("exception_message"))
+        columns = [c for c in [kwargs.get("column"), kwargs.get("column_A"), kwargs.get("column_B"),
+                               *(kwargs.get("column_list") or [])] if c]
+        value_set = kwargs.get("value_set")
+        kw = {k: jsonable(kwargs[k]) for k in _KWARG_KEYS if kwargs.get(k) is not None}
+        if value_set is not None and len(value_set) > 20:
+            kw["value_set"] = f"{len(value_set)} values"
+        out.append(
+            ExpectationResult(
+                expectation=cfg.type,
+                column=_column_of(kwargs),
+                severity=meta.get("severity", "warning"),
+                success=bool(r.success) and raised is None,
+                unexpected_count=jsonable(result.get("unexpected_count")),
+                unexpected_percent=jsonable(result.get("unexpected_percent")),
+                observed_value=jsonable(result.get("observed_value")),
+                element_count=jsonable(result.get("element_count")),
+                examples=[] if r.success else _examples(dataframe, result, columns),
+                kwargs=kw,
+                notes=meta.get("why"),
+                exception=raised,
+            )
+        )
+    return Summary(
+        suite=suite.name,
+        success=all(x.success for x in out),
+        evaluated_rows=len(dataframe),
+        results=out,
+    )

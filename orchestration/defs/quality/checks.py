@@ -1,0 +1,138 @@
+"""Great Expectations suites as Dagster asset checks (STYLE.md 9.4).
+
+- ``gx_landing_suite`` on every landing asset [family, table]: blocking. It validates the rows
+  of the deliveries loaded in this run (see expectations.registry for the batch rule; in a
+  checks-only run, the table's latest delivery). A failed *critical* expectation (key not unique
+  within a delivery, a non-empty delivery that loaded nothing, ...) fails the check with
+  severity ERROR, which blocks the dbt assets downstream; failed warnings are severity WARN.
+- ``gx_drift_suite`` on the marts: non-blocking, warnings only (tolerances and drift bands).
+
+Every evaluation is also appended to ``raw_meta.check_results`` (one row per expectation) for
+the app's Data health page. Export: ``quality_checks``.
+"""
+# No `from __future__ import annotations` in Dagster definition modules (see STACK.md).
+
+from datetime import datetime, timezone
+
+import dagster as dg
+
+from expectations import registry
+from expectations.registry import SuiteEntry
+from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.transform.dbt import switchboard_dbt_assets
+from orchestration.lib import gx_bridge
+
+LANDING_CHECK = "gx_landing_suite"
+DRIFT_CHECK = "gx_drift_suite"
+
+LANDING = {dg.AssetKey(list(e.asset_key)): e for e in registry.landing_entries()}
+_MART_NAMES = {e.asset_key[-1]: e for e in registry.mart_entries()}
+MARTS = {key: _MART_NAMES[key.path[-1]] for key in switchboard_dbt_assets.keys if key.path[-1] in _MART_NAMES}
+
+
+def _key_str(key: dg.AssetKey) -> str:
+    return "/".join(key.path)
+
+
+def evaluate(
+    con,
+    entry: SuiteEntry,
+    *,
+    asset_key: dg.AssetKey,
+    check_name: str,
+    since: datetime | None = None,
+    run_id: str | None = None,
+) -> dg.AssetCheckResult:
+    """Fetch the entry's batch, validate it, persist the summary, and return the check result.
+
+    Plain function (no context) so it can be tested on a DuckDB connection directly.
+    """
+    batch = entry.fetch(con, since=since)
+    if batch is None:
+        reason = "no new rows delivered in this run" if entry.kind == "landing" else f"{entry.relation} is empty"
+        return gx_bridge.skipped_check_result(asset_key, check_name, reason)
+
+    from expectations.runner import validate  # imports great_expectations: lazily, here
+
+    summary = validate(batch.frame, entry.build_suite())
+    gx_bridge.write_check_results(
+        con,
+        summary,
+        check_name=check_name,
+        asset_key=_key_str(asset_key),
+        run_id=run_id,
+        batch_description=batch.description,
+    )
+    return gx_bridge.to_check_result(
+        summary, asset_key=asset_key, check_name=check_name, batch_description=batch.description
+    )
+
+
+def _run_start_utc(context) -> datetime | None:
+    try:
+        stats = context.instance.get_run_stats(context.run_id)
+    except Exception:  # noqa: BLE001 - no run record (direct invocation): validate the latest delivery
+        return None
+    start = getattr(stats, "start_time", None)
+    if not start:
+        return None
+    return datetime.fromtimestamp(start, tz=timezone.utc).replace(tzinfo=None)
+
+
+def _materialized_in_this_run(context, key: dg.AssetKey) -> bool:
+    try:
+        event = context.instance.get_latest_materialization_event(key)
+    except Exception:  # noqa: BLE001
+        return False
+    return event is not None and event.run_id == context.run_id
+
+
+@dg.multi_asset_check(
+    specs=[
+        dg.AssetCheckSpec(
+            name=LANDING_CHECK,
+            asset=key,
+            blocking=True,
+            description=(
+                f"GE suite {e.name} on the rows delivered in this run: key unique within a delivery, "
+                "plausible ranges, null-rate bands, row-wise consistency. Critical failures block."
+            ),
+        )
+        for key, e in LANDING.items()
+    ],
+    can_subset=True,
+    name="gx_landing_checks",
+)
+def gx_landing_checks(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+    run_start = _run_start_utc(context)
+    with warehouse.connect() as con:
+        for check_key in sorted(context.selected_asset_check_keys, key=lambda k: k.asset_key.path):
+            key = check_key.asset_key
+            # A pipeline run validates only what it loaded; a checks-only run, the latest delivery.
+            since = run_start if _materialized_in_this_run(context, key) else None
+            yield evaluate(
+                con, LANDING[key], asset_key=key, check_name=LANDING_CHECK, since=since, run_id=context.run_id
+            )
+
+
+@dg.multi_asset_check(
+    specs=[
+        dg.AssetCheckSpec(
+            name=DRIFT_CHECK,
+            asset=key,
+            blocking=False,
+            description=f"GE drift suite {e.name} (warnings): bands on rates, durations, null shares, row counts.",
+        )
+        for key, e in MARTS.items()
+    ],
+    can_subset=True,
+    name="gx_drift_checks",
+)
+def gx_drift_checks(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+    with warehouse.connect() as con:
+        for check_key in sorted(context.selected_asset_check_keys, key=lambda k: k.asset_key.path):
+            key = check_key.asset_key
+            yield evaluate(con, MARTS[key], asset_key=key, check_name=DRIFT_CHECK, run_id=context.run_id)
+
+
+quality_checks = [gx_landing_checks, gx_drift_checks]
