@@ -50,14 +50,17 @@ def build() -> int:
     job = defs.resolve_job_def("build_everything")
     with dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(instance=instance, raise_on_error=False)
-    say("step timings:")
-    starts: dict[str, float] = {}
-    for ev in result.all_events:
-        if ev.event_type_value == "STEP_START":
-            starts[ev.step_key] = ev.timestamp
-        elif ev.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and ev.step_key in starts:
-            status = "ok" if ev.event_type_value == "STEP_SUCCESS" else "FAILED"
-            print(f"    {ev.step_key:<40} {ev.timestamp - starts[ev.step_key]:7.1f}s  {status}")
+        say("step timings:")
+        starts: dict[str, float] = {}
+        for entry in instance.all_logs(result.run_id):
+            ev = entry.dagster_event
+            if ev is None:
+                continue
+            if ev.event_type_value == "STEP_START":
+                starts[ev.step_key] = entry.timestamp
+            elif ev.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and ev.step_key in starts:
+                status = "ok" if ev.event_type_value == "STEP_SUCCESS" else "FAILED"
+                print(f"    {ev.step_key:<40} {entry.timestamp - starts[ev.step_key]:7.1f}s  {status}")
     checks = result.get_asset_check_evaluations()
     failed = [c for c in checks if not c.passed]
     say(f"{len(checks)} asset checks, {len(failed)} failed")
