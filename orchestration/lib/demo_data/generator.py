@@ -103,6 +103,11 @@ class Agent:
         return self.hire <= d and (self.term is None or d <= self.term)
 
 
+def _ri(r: _random.Random, a: int, b: int) -> int:
+    """Uniform integer in [a, b]; much faster than Random.randint in the hot paths."""
+    return a + int(r.random() * (b - a + 1))
+
+
 def _shape(hours: np.ndarray, evening: float) -> np.ndarray:
     return (
         0.15
@@ -238,14 +243,14 @@ class DemoGenerator:
         if r.random() < 0.55:
             off = (5, 6)
         else:
-            d = r.randrange(7)
+            d = int(r.random() * 7)
             while d == 5:
-                d = r.randrange(7)
+                d = int(r.random() * 7)
             off = (d, (d + 1) % 7)
         a = Agent(
             gidx=gidx,
             agent_id=f"A{gidx + 1:04d}",
-            name=f"{C.FIRST_NAMES[r.randrange(len(C.FIRST_NAMES))]} {C.LAST_NAMES[r.randrange(len(C.LAST_NAMES))]}",
+            name=f"{C.FIRST_NAMES[int(r.random() * len(C.FIRST_NAMES))]} {C.LAST_NAMES[int(r.random() * len(C.LAST_NAMES))]}",
             site=site,
             team_hist=[(hire, team)],
             role=role,
@@ -255,7 +260,7 @@ class DemoGenerator:
             speed=r.lognormvariate(0, 0.12),
             quality=min(0.97, max(0.15, r.gauss(0.62 + 0.08 * min(tenure_years, 3) / 3, 0.14))),
             off_days=off,
-            next_coaching=max(hire, self.start_ord) + r.randint(3, 24),
+            next_coaching=max(hire, self.start_ord) + _ri(r, 3, 24),
         )
         if hire >= self.start_ord - 3:
             a.training_left = 5
@@ -268,7 +273,7 @@ class DemoGenerator:
         for s, n in enumerate(self.agents_per_site):
             for _ in range(n):
                 if r.random() < 0.12:
-                    hire = self.start_ord - r.randint(10, 120)
+                    hire = self.start_ord - _ri(r, 10, 120)
                 else:
                     hire = self.start_ord - min(4000, 120 + int(r.expovariate(1 / 800)))
                 self._new_agent(s, hire)
@@ -309,7 +314,7 @@ class DemoGenerator:
                 self._make_leaver(a, t)
                 n_leavers += 1
         if n_leavers == 0 and self.days >= 14:
-            a = self.agents[r.randrange(len(self.agents))]
+            a = self.agents[int(r.random() * len(self.agents))]
             self._make_leaver(a, self.start_ord + self.days // 2)
         if self.days >= 14 and not any(self.start_ord <= a.hire <= end for a in self.agents):
             # a growth hire, so every window long enough shows one
@@ -320,8 +325,8 @@ class DemoGenerator:
         if self.days >= 7 and movable:
             n_moves = max(1, round(self.n_agents * self.days / 365 * 0.25))
             for _ in range(n_moves):
-                a = movable[r.randrange(len(movable))]
-                d = self.start_ord + r.randint(2, self.days - 1)
+                a = movable[int(r.random() * len(movable))]
+                d = self.start_ord + _ri(r, 2, self.days - 1)
                 if not a.active(d):
                     continue
                 cur = a.team_on(d)
@@ -337,7 +342,7 @@ class DemoGenerator:
         a.term = t
         a.term_type = "voluntary" if r.random() < 0.7 else "involuntary"
         a.term_known = t - 14 if a.term_type == "voluntary" else t
-        hire = t + r.randint(7, 28)
+        hire = t + _ri(r, 7, 28)
         if hire <= self.end_ord:
             self._new_agent(a.site, hire, primary=a.primary, team=a.team_on(t))
 
@@ -348,10 +353,10 @@ class DemoGenerator:
         d = first - (date.fromordinal(first).weekday())
         while d <= last:
             if r.random() < 0.05:
-                s = d + r.randint(0, 4)
-                length = r.randint(1, 5) if r.random() < 0.8 else r.randint(6, 10)
+                s = d + _ri(r, 0, 4)
+                length = _ri(r, 1, 5) if r.random() < 0.8 else _ri(r, 6, 10)
                 typ = "vacation" if r.random() < 0.9 else ("parental" if r.random() < 0.2 else "unpaid")
-                self._leave_request(a, typ, s, s + length - 1, s - r.randint(7, 45), planned=True)
+                self._leave_request(a, typ, s, s + length - 1, s - _ri(r, 7, 45), planned=True)
             d += 7
 
     def _leave_request(self, a: Agent, typ: str, s: int, e: int, req: int, planned: bool) -> None:
@@ -360,10 +365,10 @@ class DemoGenerator:
             return
         tz = self.sites[a.site].timezone
         off, base, _, _ = day_frame(tz, req)
-        req_t = base + (7 * 3600 + r.randint(0, 5400) if not planned else 9 * 3600 + r.randint(0, 8 * 3600))
-        dec_ord = req + (r.randint(0, 3) if planned else 1)
+        req_t = base + (7 * 3600 + _ri(r, 0, 5400) if not planned else 9 * 3600 + _ri(r, 0, 8 * 3600))
+        dec_ord = req + (_ri(r, 0, 3) if planned else 1)
         doff, dbase, _, _ = day_frame(tz, dec_ord)
-        dec_t = dbase + 9 * 3600 + r.randint(0, 7 * 3600)
+        dec_t = dbase + 9 * 3600 + _ri(r, 0, 7 * 3600)
         if dec_t <= req_t:
             dec_t = req_t + 3600
         if dec_t > self.cutoff:
@@ -418,9 +423,9 @@ class DemoGenerator:
                 start -= 60
             length += 60
         end = start + length
-        b1 = start + 120 + 15 * r.randint(-1, 1)
-        lu = start + 240 + 15 * r.randint(-2, 2)
-        b2 = start + 390 + 15 * r.randint(-1, 1)
+        b1 = start + 120 + 15 * _ri(r, -1, 1)
+        lu = start + 240 + 15 * _ri(r, -2, 2)
+        b2 = start + 390 + 15 * _ri(r, -1, 1)
         aux = [("break", b1, b1 + 15), ("lunch", lu, lu + 30), ("break", b2, b2 + 15)]
         extra = None
         if coaching:
@@ -563,8 +568,8 @@ class DemoGenerator:
         # trainees: classroom day, no calls
         for a in trainees:
             acts = self._training_day(9 * 60)
-            login = base + acts[0][1] * 60 + r.randint(0, 180)
-            logout = base + acts[-1][2] * 60 + r.randint(0, 300)
+            login = base + acts[0][1] * 60 + _ri(r, 0, 180)
+            logout = base + acts[-1][2] * 60 + _ri(r, 0, 300)
             log = []
             for act, sm, em in acts:
                 sched.append(f"{a.agent_id},{act},{loc(base + sm * 60, off)},{loc(base + em * 60, off)}")
@@ -583,7 +588,7 @@ class DemoGenerator:
         for a, st in zip(working, starts):
             coaching = d >= a.next_coaching
             if coaching:
-                a.next_coaching = d + r.randint(14, 28)
+                a.next_coaching = d + _ri(r, 14, 28)
             acts, sh_start, sh_end = self._plan_day(st, coaching, weekday)
             for act, sm, em in acts:
                 sched.append(f"{a.agent_id},{act},{loc(base + sm * 60, off)},{loc(base + em * 60, off)}")
@@ -609,17 +614,17 @@ class DemoGenerator:
                         coaching_rows.append((a, base + sm * 60))
                     x = r.random()
                     if act in ("break", "lunch"):
-                        ov = r.randint(-60, 120) if x < 0.8 else (r.randint(120, 420) if x < 0.95 else r.randint(420, 900))
+                        ov = _ri(r, -60, 120) if x < 0.8 else (_ri(r, 120, 420) if x < 0.95 else _ri(r, 420, 900))
                     else:
-                        ov = r.randint(0, 120)
+                        ov = _ri(r, 0, 120)
                     overrun.append(ov)
             x = r.random()
-            late = r.randint(0, 60) if x < 0.75 else (r.randint(60, 480) if x < 0.95 else r.randint(480, 1500))
+            late = _ri(r, 0, 60) if x < 0.75 else (_ri(r, 60, 480) if x < 0.95 else _ri(r, 480, 1500))
             b0 = blocks[0]
             b0[0] = min(b0[0] + late, b0[1] - 600)
             if r.random() < 0.05:
                 bl = blocks[-1]
-                bl[1] = max(bl[0] + 600, bl[1] - r.randint(300, 1200))
+                bl[1] = max(bl[0] + 600, bl[1] - _ri(r, 300, 1200))
             aux_after.append(None)
             tenure = d - a.hire
             tm = 1.3 if tenure < 60 else (1.12 if tenure < 180 else (0.93 if tenure > 1095 else 1.0))
@@ -691,7 +696,7 @@ class DemoGenerator:
         # QA sample
         for i, lst in by_agent.items():
             if r.random() < 0.16:
-                self._qa(sim_hr[i], lst[r.randrange(len(lst))], sim_agents[i], d)
+                self._qa(sim_hr[i], lst[int(r.random() * len(lst))], sim_agents[i], d)
 
     def _arrivals(self, s: int, d: int, base: int, volume: float, contacts: list[Contact], staff_shape) -> list[Seg]:
         npr = self.npr
@@ -768,10 +773,10 @@ class DemoGenerator:
                     cust, phone, ident = -1, "", False
                 else:
                     if x < 0.15:
-                        cust = self._new_customer(s, d - 1 - r.randint(0, 900))
+                        cust = self._new_customer(s, d - 1 - _ri(r, 0, 900))
                     else:
                         for _ in range(6):
-                            cust = pool[r.randrange(len(pool))]
+                            cust = pool[int(r.random() * len(pool))]
                             if d - last[cust] > 30:
                                 break
                     phone = self.cust_phone[cust]
@@ -811,7 +816,7 @@ class DemoGenerator:
             p_res = 0.5 + 0.4 * qual - 0.08 * (len(segs) - 1) - (0.08 if c.prev_unresolved else 0.0)
             resolved = r.random() < p_res
             bank = C.WRAPUP_RESOLVED[lob] if resolved else C.WRAPUP_UNRESOLVED[lob]
-            last.wrapup = bank[r.randrange(len(bank))]
+            last.wrapup = bank[int(r.random() * len(bank))]
             end_talk = last.answered + last.talk + last.hold
             # order on sales queues
             if lob == "sales" and resolved and r.random() < 0.12 + 0.25 * qual:
@@ -820,7 +825,7 @@ class DemoGenerator:
                 amount = round(r.lognormvariate(math.log(80), 0.7), 2)
                 L["orders"].append(
                     f"OR{self.n_order:09d},{cust_str if c.ident else ''},{c.cid},{a.agent_id},"
-                    f"{utc(end_talk - r.randint(0, 60))},{amount:.2f},{self.sites[s].currency}"
+                    f"{utc(end_talk - _ri(r, 0, 60))},{amount:.2f},{self.sites[s].currency}"
                 )
             # CRM case
             if r.random() < (0.32 if lob == "technical" else 0.18) or c.prev_abandoned and r.random() < 0.1:
@@ -839,12 +844,12 @@ class DemoGenerator:
                 cats = C.CASE_CATEGORIES[lob]
                 self.n_case += 1
                 L["cases"].append(
-                    f"CS{self.n_case:09d},{cust_str},{c.cid},{'complaint' if complaint and r.random() < 0.3 else cats[r.randrange(len(cats))]},"
+                    f"CS{self.n_case:09d},{cust_str},{c.cid},{'complaint' if complaint and r.random() < 0.3 else cats[int(r.random() * len(cats))]},"
                     f"{'true' if complaint else 'false'},{'true' if escalated else 'false'},{status},{utc(opened)},{closed_s}"
                 )
             # survey
             if r.random() < 0.3:
-                sent = last.ended + r.randint(60, 1800)
+                sent = last.ended + _ri(r, 60, 1800)
                 self.n_survey += 1
                 responded = r.random() < 0.26
                 rt = sent + int(r.lognormvariate(math.log(7200), 1.0)) if responded else 0
@@ -852,7 +857,7 @@ class DemoGenerator:
                     responded = False
                 if responded:
                     latent = (
-                        0.9 * resolved + 1.2 * qual - min(wait_total, 600) / 200.0 - 0.35 * (len(segs) - 1) + r.gauss(0, 0.6)
+                        0.9 * resolved + 1.2 * qual - 0.35 - min(wait_total, 600) / 200.0 - 0.35 * (len(segs) - 1) + r.gauss(0, 0.6)
                     )
                     csat = 1 if latent < -0.6 else 2 if latent < -0.1 else 3 if latent < 0.4 else 4 if latent < 1.0 else 5
                     nps = max(0, min(10, int(round(5.5 + 2.6 * latent + r.gauss(0, 1.0)))))
@@ -860,7 +865,7 @@ class DemoGenerator:
                     comment = ""
                     if r.random() < 0.4:
                         bank = C.COMMENTS_POSITIVE if csat >= 4 else (C.COMMENTS_NEUTRAL if csat == 3 else C.COMMENTS_NEGATIVE)
-                        comment = esc(bank[r.randrange(len(bank))])
+                        comment = esc(bank[int(r.random() * len(bank))])
                     L["surveys"].append(
                         f"SR{self.n_survey:09d},{c.cid},{a.agent_id},{utc(sent)},{utc(rt)},{csat},{nps},"
                         f"{'yes' if says_res else 'no'},{comment}"
@@ -912,9 +917,9 @@ class DemoGenerator:
         sub = ""
         appr_by = appr_at = ""
         if x > 0.01:
-            sub_t = logout + r.randint(60, 1800) if x > 0.06 else logout + 14 * 3600 + r.randint(0, 3600)
+            sub_t = logout + _ri(r, 60, 1800) if x > 0.06 else logout + 14 * 3600 + _ri(r, 0, 3600)
             sub = fmt.local(sub_t, off)
-            app_t = sub_t + r.randint(1, 3) * 86400 + r.randint(-3600, 3600)
+            app_t = sub_t + _ri(r, 1, 3) * 86400 + _ri(r, -3600, 3600)
             if app_t <= self.cutoff and r.random() > 0.03:
                 appr_by = self.teams[a.team_on(d)].supervisor_id
                 appr_at = fmt.local(app_t, off)
@@ -924,7 +929,7 @@ class DemoGenerator:
 
     def _coaching(self, a: Agent, d: int, t: int, off: int) -> None:
         r = self.rnd
-        metric = C.FOCUS_METRICS[r.randrange(len(C.FOCUS_METRICS))]
+        metric = C.FOCUS_METRICS[int(r.random() * len(C.FOCUS_METRICS))]
         if metric == "sales_conversion_rate" and not any(self.queues[q].tpl.line_of_business == "sales" for q in a.skills):
             metric = "first_contact_resolution_rate"
         base_target = {
@@ -940,23 +945,23 @@ class DemoGenerator:
         self.n_coach += 1
         sup = self.teams[a.team_on(d)].supervisor_id
         self.day_lines["coaching"].append(
-            f"CO{self.n_coach:08d},{a.agent_id},{sup},{self.fmt.local(t + r.randint(0, 120), off)},{metric},"
+            f"CO{self.n_coach:08d},{a.agent_id},{sup},{self.fmt.local(t + _ri(r, 0, 120), off)},{metric},"
             f"{round(b, nd)},{round(b + delta, nd)},{esc(C.COMMITMENTS[metric])},"
             f"{date.fromordinal(d + 14).isoformat() if r.random() < 0.9 else ''}"
         )
 
     def _qa(self, a: Agent, seg: Seg, sa: SimAgent, d: int) -> None:
         r = self.rnd
-        ed = d + r.randint(1, 4)
+        ed = d + _ri(r, 1, 4)
         if ed > self.end_ord:
             return
         off, base, _, _ = day_frame(self.sites[a.site].timezone, ed)
-        t = base + 10 * 3600 + r.randint(0, 6 * 3600)
+        t = base + 10 * 3600 + _ri(r, 0, 6 * 3600)
         if t > self.cutoff:
             return
         self.n_eval += 1
         eid = f"EV{self.n_eval:08d}"
-        evaluator = self.teams[a.team_on(ed)].supervisor_id if r.random() < 0.7 else C.QA_ANALYSTS[r.randrange(2)]
+        evaluator = self.teams[a.team_on(ed)].supervisor_id if r.random() < 0.7 else C.QA_ANALYSTS[int(r.random() * 2)]
         tenure = d - a.hire
         qual = a.quality - (0.12 if tenure < 90 else 0.0)
         sales = self.queues[seg.q].tpl.line_of_business == "sales"
@@ -968,7 +973,7 @@ class DemoGenerator:
             if na:
                 score = ""
             elif critical:
-                score = "0" if r.random() < 0.01 + 0.06 * (1 - qual) else "1"
+                score = "0" if r.random() < 0.005 + 0.035 * (1 - qual) else "1"
             else:
                 score = str(max(0, min(5, int(round(r.gauss(2.6 + 2.4 * qual, 0.8))))))
             lines.append(
@@ -994,17 +999,26 @@ class DemoGenerator:
             "teams.csv",
             [f"{t.team_id},{esc(t.name)},{self.sites[t.site].site_id},{t.lob}" for t in self.teams],
         )
-        r = _random.Random(self.seed + 1)
-        lines = []
-        fmt = self.fmt
-        for i, phone in enumerate(self.cust_phone):
-            x = r.random()
-            seg = "consumer" if x < 0.75 else ("business" if x < 0.95 else "vip")
-            if r.random() < 0.03:
-                seg = ""
-            email = f"customer{i}@example.com" if r.random() < 0.8 else ""
-            created = day_frame("UTC", self.cust_created[i])[1] - r.randint(0, 3 * 365) * 86400 + r.randint(0, 86399)
-            lines.append(f"CU{i:08d},{seg},{phone if r.random() < 0.97 else ''},{email},{fmt.utc(created)}")
+        n = len(self.cust_phone)
+        g = np.random.default_rng(self.seed + 1)
+        x = g.random(n)
+        segs = np.where(x < 0.75, "consumer", np.where(x < 0.95, "business", "vip"))
+        segs[g.random(n) < 0.03] = ""
+        has_email = (g.random(n) < 0.8).tolist()
+        has_phone = (g.random(n) < 0.97).tolist()
+        created = (
+            (np.array(self.cust_created, dtype=np.int64) - date(1970, 1, 1).toordinal()) * 86400
+            - g.integers(0, 3 * 365, n) * 86400
+            + g.integers(0, 86400, n)
+        ).tolist()
+        utc = self.fmt.utc
+        segs = segs.tolist()
+        phones = self.cust_phone
+        lines = [
+            f"CU{i:08d},{segs[i]},{phones[i] if has_phone[i] else ''},"
+            f"{f'customer{i}@example.com' if has_email[i] else ''},{utc(created[i])}"
+            for i in range(n)
+        ]
         w.write("crm", "customers", "customers.csv", lines)
 
 

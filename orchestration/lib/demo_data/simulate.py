@@ -125,7 +125,6 @@ def simulate_day(
     """
     lognorm = rnd.lognormvariate
     random = rnd.random
-    randint = rnd.randint
     expo = rnd.expovariate
     push = heapq.heappush
     pop = heapq.heappop
@@ -155,7 +154,7 @@ def simulate_day(
         token[i] += 1
         status[i] = 2
         block_end = a.blocks[bidx[i]][1]
-        ring = randint(2, 6)
+        ring = 2 + int(random() * 5)
         if t + ring >= block_end:
             ring = 0
         ans = t + ring
@@ -182,7 +181,7 @@ def simulate_day(
         acw = 3 if acw < 3 else (480 if acw > 480 else acw)
         end_talk = ans + talk + hold
         if qp.transfer_targets and random() < qp.transfer_prob * a.transfer_factor:
-            tq = qp.transfer_targets[randint(0, len(qp.transfer_targets) - 1)] if len(qp.transfer_targets) > 1 else qp.transfer_targets[0]
+            tq = qp.transfer_targets[int(random() * len(qp.transfer_targets))]
             seg.transfer_to = tq
             acw = acw // 2 + 2
             c = seg.contact
