@@ -49,7 +49,12 @@ def build() -> int:
 
     job = defs.resolve_job_def("build_everything")
     with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            # INFO: the per-table load counts and dbt's "N of M" lines are the progress report
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        )
         say("step timings:")
         starts: dict[str, float] = {}
         for entry in instance.all_logs(result.run_id):
