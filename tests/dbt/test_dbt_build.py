@@ -48,13 +48,22 @@ def run_dbt_build(warehouse: Path, work_dir: Path) -> tuple[subprocess.Completed
     }
     proc = subprocess.run(
         [
-            str(dbt), "build",
-            "--project-dir", str(DBT_PROJECT_DIR),
-            "--profiles-dir", str(DBT_PROJECT_DIR),
-            "--target-path", str(work_dir / "target"),
-            "--log-path", str(work_dir / "logs"),
+            str(dbt),
+            "build",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(work_dir / "target"),
+            "--log-path",
+            str(work_dir / "logs"),
         ],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600,
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     results_path = work_dir / "target" / "run_results.json"
     results = json.loads(results_path.read_text()) if results_path.exists() else {"results": []}
@@ -62,9 +71,14 @@ def run_dbt_build(warehouse: Path, work_dir: Path) -> tuple[subprocess.Completed
 
 
 def assert_build_ok(proc: subprocess.CompletedProcess, results: dict) -> None:
-    bad = [(r["unique_id"], r["status"], r.get("message")) for r in results["results"]
-           if r["status"] not in ("success", "pass", "no-op")]
-    assert proc.returncode == 0 and not bad, f"dbt build failed: {bad}\n{proc.stdout[-5000:]}\n{proc.stderr[-2000:]}"
+    bad = [
+        (r["unique_id"], r["status"], r.get("message"))
+        for r in results["results"]
+        if r["status"] not in ("success", "pass", "no-op")
+    ]
+    assert proc.returncode == 0 and not bad, (
+        f"dbt build failed: {bad}\n{proc.stdout[-5000:]}\n{proc.stderr[-2000:]}"
+    )
 
 
 def build(tmp_path_factory, name: str, families: set[str] | None):
@@ -102,8 +116,13 @@ def test_full_build_passes_with_unit_and_singular_tests(full_build):
 
 
 def test_marts_are_tables_in_main_and_layers_in_their_schemas(con):
-    tables = dict(rows(con, "select table_name, table_schema from information_schema.tables "
-                            "where table_schema in ('main', 'staging', 'intermediate')"))
+    tables = dict(
+        rows(
+            con,
+            "select table_name, table_schema from information_schema.tables "
+            "where table_schema in ('main', 'staging', 'intermediate')",
+        )
+    )
     for m in MARTS:
         assert tables[m] == "main"
     assert tables["stg_acd__calls"] == "staging"
@@ -114,7 +133,9 @@ def test_queue_intervals_count_by_entry_and_handle_by_answer(con):
     # Q_US_SALES on 2 March (EST): 09:00 holds S01 (wait 15) and S03 (09:29:50, answered
     # 09:30:10 after exactly T = 20 s); 09:30 holds S04 (abandoned at 20 s, re-delivered),
     # S05 (abandoned at exactly 5 s = short) and S06 (flowed out).
-    got = rows(con, """
+    got = rows(
+        con,
+        """
         select strftime(interval_start_local, '%H:%M'), offered, answered, abandoned, short_abandoned,
                flowed_out, answered_within_threshold, abandoned_within_threshold,
                answered_wait_seconds, abandoned_wait_seconds, handled, talk_seconds, handle_seconds,
@@ -122,19 +143,26 @@ def test_queue_intervals_count_by_entry_and_handle_by_answer(con):
         from main.fct_queue_intervals
         where queue_id = 'Q_US_SALES' and interval_date = date '2026-03-02'
           and interval_start_local in (timestamp '2026-03-02 09:00', timestamp '2026-03-02 09:30')
-        order by 1""")
+        order by 1""",
+    )
     assert got == [
         ("09:00", 2, 2, 0, 0, 0, 2, 0, 35, 0, 1, 400, 500, 1, 1, 20),
         ("09:30", 3, 0, 2, 1, 1, 0, 2, 0, 25, 1, 200, 230, 0, 0, 60),
     ]
     # the superseded first delivery of S04 (abandoned after 25 s) is gone
-    assert rows(con, "select count(*), max(wait_seconds) from main.fct_contact_segments where segment_id = 'S04'") == [(1, 20)]
+    assert rows(
+        con,
+        "select count(*), max(wait_seconds) from main.fct_contact_segments where segment_id = 'S04'",
+    ) == [(1, 20)]
 
 
 def test_interval_spine_has_46_48_50_intervals_on_dst_days(con):
     counts = dict(
         ((q, str(d)), n)
-        for q, d, n in rows(con, "select queue_id, interval_date, count(*) from main.fct_queue_intervals group by all")
+        for q, d, n in rows(
+            con,
+            "select queue_id, interval_date, count(*) from main.fct_queue_intervals group by all",
+        )
     )
     assert counts[("Q_US_SALES", "2026-03-08")] == 46
     assert counts[("Q_US_SALES", "2026-11-01")] == 50
@@ -142,44 +170,69 @@ def test_interval_spine_has_46_48_50_intervals_on_dst_days(con):
     assert counts[("Q_UK_SERVICE", "2026-10-25")] == 50
     assert counts[("Q_US_SALES", "2026-03-02")] == 48
     # a full spine between first and last day: every day of the range is there
-    n_days, span = rows(con, """select count(distinct interval_date), max(interval_date) - min(interval_date) + 1
-                                from main.fct_queue_intervals where queue_id = 'Q_US_SALES'""")[0]
+    n_days, span = rows(
+        con,
+        """select count(distinct interval_date), max(interval_date) - min(interval_date) + 1
+                                from main.fct_queue_intervals where queue_id = 'Q_US_SALES'""",
+    )[0]
     assert n_days == span
     # fall back in New York: 01:00 local appears twice, once per UTC hour, one contact each
-    assert rows(con, """select strftime(interval_start_utc, '%H:%M'), offered from main.fct_queue_intervals
+    assert rows(
+        con,
+        """select strftime(interval_start_utc, '%H:%M'), offered from main.fct_queue_intervals
                         where queue_id = 'Q_US_SALES' and interval_start_local = timestamp '2026-11-01 01:00'
-                        order by 1""") == [("05:00", 1), ("06:00", 1)]
+                        order by 1""",
+    ) == [("05:00", 1), ("06:00", 1)]
     # spring forward in London: 02:15 BST is in the 02:00 interval, there is no 01:00 interval
-    assert rows(con, """select strftime(interval_start_local, '%H:%M'), offered from main.fct_queue_intervals
+    assert rows(
+        con,
+        """select strftime(interval_start_local, '%H:%M'), offered from main.fct_queue_intervals
                         where queue_id = 'Q_UK_SERVICE' and interval_date = date '2026-03-29' and offered > 0
-                        order by interval_start_utc""") == [("00:30", 1), ("02:00", 1)]
+                        order by interval_start_utc""",
+    ) == [("00:30", 1), ("02:00", 1)]
 
 
 def test_segments_carry_team_of_the_day_and_no_pii(con):
-    teams = dict(rows(con, "select segment_id, team_id from main.fct_contact_segments where agent_id = 'A1'"))
+    teams = dict(
+        rows(con, "select segment_id, team_id from main.fct_contact_segments where agent_id = 'A1'")
+    )
     assert teams["S00"] == "T1"  # 1 March, before the move
     assert teams["S01"] == "T2"  # 2 March, the day of the move
     # customer_key: CRM id, else the hashed phone (trimmed, lower-cased, sha256)
-    key = rows(con, "select customer_key from main.fct_contact_segments where segment_id = 'S03'")[0][0]
+    key = rows(con, "select customer_key from main.fct_contact_segments where segment_id = 'S03'")[
+        0
+    ][0]
     assert key == hashlib.sha256(b"+15550002").hexdigest()
     # the same phone hashes alike in calls and CRM, so the two can be matched without the number
-    assert rows(con, """select c.customer_phone_hash = k.phone_hash from staging.stg_acd__calls c
+    assert rows(
+        con,
+        """select c.customer_phone_hash = k.phone_hash from staging.stg_acd__calls c
                         join staging.stg_crm__customers k on c.customer_id = k.customer_id
-                        where c.segment_id = 'S01'""") == [(True,)]
+                        where c.segment_id = 'S01'""",
+    ) == [(True,)]
     # no mart column is named after, or holds, a phone number or an e-mail address
-    for table, column in rows(con, """select table_name, column_name from information_schema.columns
-                                      where table_schema = 'main' and data_type = 'VARCHAR'"""):
+    for table, column in rows(
+        con,
+        """select table_name, column_name from information_schema.columns
+                                      where table_schema = 'main' and data_type = 'VARCHAR'""",
+    ):
         assert "phone" not in column and "email" not in column
-        leaked = rows(con, f"""select count(*) from main.{table}
-                               where "{column}" like '%+1555%' or "{column}" like '%@%'""")
+        leaked = rows(
+            con,
+            f"""select count(*) from main.{table}
+                               where "{column}" like '%+1555%' or "{column}" like '%@%'""",
+        )
         assert leaked == [(0,)], (table, column)
 
 
 def test_agent_days(con):
-    got = rows(con, """select activity_date::varchar, team_id, handled, handle_seconds, logged_in_seconds,
+    got = rows(
+        con,
+        """select activity_date::varchar, team_id, handled, handle_seconds, logged_in_seconds,
                               available_seconds, aux_seconds, aux_break_seconds
                        from main.fct_agent_days where agent_id = 'A1' and activity_date <= date '2026-03-03'
-                       order by 1""")
+                       order by 1""",
+    )
     assert got == [
         ("2026-03-01", "T1", 1, 110, 0, 0, 0, 0),
         # S01 + S03 handled; states 14:00-14:19:35 UTC plus the first half of the aux across midnight
@@ -189,9 +242,12 @@ def test_agent_days(con):
 
 
 def test_survey_responses(con):
-    got = rows(con, """select response_id, agent_id, queue_id, team_id, sent_date::varchar, is_responded,
+    got = rows(
+        con,
+        """select response_id, agent_id, queue_id, team_id, sent_date::varchar, is_responded,
                               is_csat_top2box, is_promoter, is_detractor, is_resolved
-                       from main.fct_survey_responses order by 1""")
+                       from main.fct_survey_responses order by 1""",
+    )
     assert got == [
         ("R1", "A2", "Q_UK_SERVICE", "T3", "2026-03-02", True, True, True, False, True),
         ("R2", "A1", "Q_US_SALES", "T2", "2026-03-02", False, None, None, None, None),
@@ -200,11 +256,17 @@ def test_survey_responses(con):
 
 
 def test_dimensions(con):
-    assert rows(con, "select queue_id, site_timezone, sl_threshold_seconds, is_configured from main.dim_queues order by 1") == [
+    assert rows(
+        con,
+        "select queue_id, site_timezone, sl_threshold_seconds, is_configured from main.dim_queues order by 1",
+    ) == [
         ("Q_UK_SERVICE", "Europe/London", 30, True),
         ("Q_US_SALES", "America/New_York", 20, True),
     ]
-    assert rows(con, "select agent_id, team_id, team_name, is_active, tenure_days from main.dim_agents order by 1") == [
+    assert rows(
+        con,
+        "select agent_id, team_id, team_name, is_active, tenure_days from main.dim_agents order by 1",
+    ) == [
         ("A1", "T2", "Sales East 2", True, 421),
         ("A2", "T3", "Service UK", True, 640),
     ]
@@ -213,7 +275,9 @@ def test_dimensions(con):
 
 @pytest.mark.parametrize("families", [{"acd"}, set()], ids=["acd_only", "nothing"])
 def test_marts_build_with_missing_families(tmp_path_factory, families):
-    warehouse, proc, results = build(tmp_path_factory, "dbt_" + ("_".join(sorted(families)) or "empty"), families)
+    warehouse, proc, results = build(
+        tmp_path_factory, "dbt_" + ("_".join(sorted(families)) or "empty"), families
+    )
     assert_build_ok(proc, results)
     with duckdb.connect(str(warehouse), read_only=True) as c:
         counts = {m: c.execute(f"select count(*) from main.{m}").fetchone()[0] for m in MARTS}
@@ -222,7 +286,9 @@ def test_marts_build_with_missing_families(tmp_path_factory, families):
             assert counts["fct_queue_intervals"] > 0 and counts["fct_agent_days"] > 0
             assert counts["fct_survey_responses"] == 0 and counts["dim_teams"] == 0
             # agents known only from the ACD export: in dim_agents, without roster attributes
-            assert c.execute("select count(*), count(team_id) from main.dim_agents where not is_in_roster").fetchone() == (2, 0)
+            assert c.execute(
+                "select count(*), count(team_id) from main.dim_agents where not is_in_roster"
+            ).fetchone() == (2, 0)
             assert c.execute("select count(team_id) from main.fct_agent_days").fetchone() == (0,)
         else:
             assert all(n == 0 for n in counts.values()), counts

@@ -1,3 +1,7 @@
+-- Materialized as a table (an exception to the intermediate-views rule): several marts and
+-- tests read it, and as a view each of them would redo the time-zone conversions.
+{{ config(materialized="table") }}
+
 -- One row per queue segment, joined to its queue's policy and site time zone, with the wait,
 -- the local times, the interval of queue entry and of answer, and the outcome flags that the
 -- segment and interval facts share.

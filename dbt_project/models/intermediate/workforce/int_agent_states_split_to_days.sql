@@ -1,3 +1,7 @@
+-- Materialized as a table (an exception to the intermediate-views rule): several marts and
+-- tests read it, and as a view each of them would redo the time-zone conversions.
+{{ config(materialized="table") }}
+
 -- Agent state intervals (logged_out excluded) split at the agent's local midnights: one row per
 -- state interval x local day it overlaps, with the seconds inside that day. Day boundaries are
 -- computed in UTC from local midnights, so a state spanning a DST change gets its true length.
@@ -40,6 +44,25 @@ localized as (
 
 ),
 
+single_day as (
+
+    -- most states start and end on the same local day: no split needed
+    select
+        agent_id,
+        first_local_date as activity_date,
+        state,
+        reason_code,
+        site_timezone,
+        started_at,
+        ended_at,
+        started_at as piece_started_at,
+        ended_at as piece_ended_at,
+        {{ seconds_between('started_at', 'ended_at') }} as state_seconds
+    from localized
+    where first_local_date = last_local_date
+
+),
+
 expanded as (
 
     select
@@ -50,6 +73,7 @@ expanded as (
     inner join day_numbers
         on day_numbers.generated_number - 1
         <= {{ dbt.datediff('localized.first_local_date', 'localized.last_local_date', 'day') }}
+    where localized.first_local_date < localized.last_local_date
 
 ),
 
@@ -65,7 +89,7 @@ bounded as (
 
 ),
 
-split as (
+multi_day as (
 
     select
         agent_id,
@@ -80,6 +104,14 @@ split as (
         {{ seconds_between('greatest(started_at, day_start_utc)', 'least(ended_at, next_day_start_utc)') }}
             as state_seconds
     from bounded
+
+),
+
+split as (
+
+    select * from single_day
+    union all
+    select * from multi_day
 
 )
 
