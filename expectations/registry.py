@@ -43,7 +43,12 @@ LANDING_SUITES = [
     "raw_hr__qa_evaluations",
     "raw_hr__coaching_sessions",
 ]
-MART_SUITES = ["fct_queue_intervals", "fct_contact_segments", "fct_survey_responses", "fct_agent_days"]
+MART_SUITES = [
+    "fct_queue_intervals",
+    "fct_contact_segments",
+    "fct_survey_responses",
+    "fct_agent_days",
+]
 MART_SCHEMA = "main"
 MART_WINDOW_DAYS = 35
 SEGMENT_WINDOW_DAYS = 7  # the segment fact is the big one: validate a week
@@ -96,7 +101,9 @@ def _entry(name: str, kind: str) -> SuiteEntry:
         dbt_id = f"source.switchboard.{key[0]}.{key[1]}"
     else:
         dbt_id = f"model.switchboard.{key[-1]}"
-    return SuiteEntry(name=name, kind=kind, asset_key=key, relation=mod.RELATION, dbt_unique_id=dbt_id)
+    return SuiteEntry(
+        name=name, kind=kind, asset_key=key, relation=mod.RELATION, dbt_unique_id=dbt_id
+    )
 
 
 def entries() -> list[SuiteEntry]:
@@ -124,7 +131,9 @@ def get(asset_key: tuple[str, ...] | list[str]) -> SuiteEntry:
 # ---------------------------------------------------------------------------------------------
 
 
-def fetch_landing_batch(con, family: str, table: str, since: datetime | None = None) -> Batch | None:
+def fetch_landing_batch(
+    con, family: str, table: str, since: datetime | None = None
+) -> Batch | None:
     """Rows of raw_<family>.<table> from the deliveries of the latest batch (see module doc)."""
     if since is None:
         row = con.execute(

@@ -65,6 +65,13 @@ def jsonable(v: Any) -> Any:
         return {str(k): jsonable(x) for k, x in v.items()}
     if isinstance(v, (list, tuple, set)):
         return [jsonable(x) for x in v]
+    try:
+        import pandas as pd
+
+        if v is pd.NaT or v is pd.NA:
+            return None
+    except ImportError:  # pragma: no cover
+        pass
     if isinstance(v, (datetime, date)):
         return v.isoformat()
     item = getattr(v, "item", None)  # numpy scalar
@@ -95,7 +102,16 @@ def _column_of(kwargs: dict[str, Any]) -> str | None:
     return None
 
 
-_KWARG_KEYS = ("min_value", "max_value", "mostly", "row_condition", "value_set", "regex", "or_equal", "strict_min")
+_KWARG_KEYS = (
+    "min_value",
+    "max_value",
+    "mostly",
+    "row_condition",
+    "value_set",
+    "regex",
+    "or_equal",
+    "strict_min",
+)
 
 
 def _examples(df, result: dict[str, Any], columns: list[str]) -> list[Any]:
@@ -110,6 +126,13 @@ def _examples(df, result: dict[str, Any], columns: list[str]) -> list[Any]:
             pass
     values = list(result.get("partial_unexpected_list") or [])[:EXAMPLES]
     return [jsonable(v) for v in values]
+
+
+def _config_key(cfg) -> tuple[str, str]:
+    import json
+
+    kwargs = {k: v for k, v in dict(cfg.kwargs).items() if k != "batch_id"}
+    return cfg.type, json.dumps(jsonable(kwargs), sort_keys=True, default=str)
 
 
 def _gx_context():
@@ -146,16 +169,16 @@ def validate(dataframe, suite) -> Summary:
             "include_unexpected_rows": False,
         },
     )
-    by_id = {}
-    for r in res.results:
-        by_id.setdefault(getattr(r.expectation_config, "id", None), []).append(r)
+    # GX returns results grouped by metric, not in suite order: match them back by configuration.
+    pending = list(res.results)
     ordered = []
     for exp in suite.expectations:
-        hits = by_id.get(getattr(exp, "id", None)) or []
-        if hits:
-            ordered.append(hits.pop(0))
-    seen = {id(r) for r in ordered}
-    ordered += [r for r in res.results if id(r) not in seen]
+        want = _config_key(exp.configuration)
+        for i, r in enumerate(pending):
+            if _config_key(r.expectation_config) == want:
+                ordered.append(pending.pop(i))
+                break
+    ordered += pending
 
     out: list[ExpectationResult] = []
     for r in ordered:
@@ -172,8 +195,16 @@ def validate(dataframe, suite) -> Summary:
                 for v in exc.values():
                     if isinstance(v, dict) and v.get("raised_exception"):
                         raised = str(v.get("exception_message"))
-        columns = [c for c in [kwargs.get("column"), kwargs.get("column_A"), kwargs.get("column_B"),
-                               *(kwargs.get("column_list") or [])] if c]
+        columns = [
+            c
+            for c in [
+                kwargs.get("column"),
+                kwargs.get("column_A"),
+                kwargs.get("column_B"),
+                *(kwargs.get("column_list") or []),
+            ]
+            if c
+        ]
         value_set = kwargs.get("value_set")
         kw = {k: jsonable(kwargs[k]) for k in _KWARG_KEYS if kwargs.get(k) is not None}
         if value_set is not None and len(value_set) > 20:

@@ -16,10 +16,20 @@ def build_suite():
         "fct_agent_days",
         [
             expect(
-                "ExpectColumnValuesToBeBetween", WARNING, column="logged_in_seconds", max_value=16 * 3600,
-                mostly=0.999, notes="more than 16 h logged in on one day is a missed logout",
+                "ExpectColumnValuesToBeBetween",
+                WARNING,
+                column="logged_in_seconds",
+                max_value=16 * 3600,
+                mostly=0.999,
+                notes="more than 16 h logged in on one day is a missed logout",
             ),
-            expect("ExpectColumnValuesToBeBetween", WARNING, column="handled", max_value=500, mostly=0.999),
+            expect(
+                "ExpectColumnValuesToBeBetween",
+                WARNING,
+                column="handled",
+                max_value=500,
+                mostly=0.999,
+            ),
             expect("ExpectColumnValuesToNotBeNull", WARNING, column="team_id", mostly=0.95),
         ],
     )

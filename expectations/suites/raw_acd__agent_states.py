@@ -5,7 +5,14 @@ Loader already enforces: types, state/reason_code enums, ended_at >= started_at.
 
 from __future__ import annotations
 
-from expectations.suites._common import WARNING, expect, non_empty_batch, seconds_between, suite, unique_within_delivery
+from expectations.suites._common import (
+    WARNING,
+    expect,
+    non_empty_batch,
+    seconds_between,
+    suite,
+    unique_within_delivery,
+)
 
 ASSET_KEY = ("acd", "agent_states")
 RELATION = "raw_acd.agent_states"
@@ -24,11 +31,27 @@ def build_suite():
             unique_within_delivery(["agent_id", "started_at"]),
             non_empty_batch(),
             expect(
-                "ExpectColumnValuesToBeBetween", WARNING, column="_duration_seconds", max_value=12 * 3600,
-                row_condition='state!="logged_out"', mostly=0.999,
+                "ExpectColumnValuesToBeBetween",
+                WARNING,
+                column="_duration_seconds",
+                max_value=12 * 3600,
+                row_condition='state!="logged_out"',
+                mostly=0.999,
                 notes="a logged-in state lasting more than 12 h is a missed state change",
             ),
-            expect("ExpectColumnValuesToNotBeNull", WARNING, column="reason_code", row_condition='state=="aux"', mostly=0.9),
-            expect("ExpectColumnValuesToBeNull", WARNING, column="reason_code", row_condition='state!="aux"', mostly=0.99),
+            expect(
+                "ExpectColumnValuesToNotBeNull",
+                WARNING,
+                column="reason_code",
+                row_condition='state=="aux"',
+                mostly=0.9,
+            ),
+            expect(
+                "ExpectColumnValuesToBeNull",
+                WARNING,
+                column="reason_code",
+                row_condition='state!="aux"',
+                mostly=0.99,
+            ),
         ],
     )

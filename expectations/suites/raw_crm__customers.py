@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from expectations.suites._common import WARNING, expect, non_empty_batch, suite, unique_within_delivery
+from expectations.suites._common import (
+    WARNING,
+    expect,
+    non_empty_batch,
+    suite,
+    unique_within_delivery,
+)
 
 ASSET_KEY = ("crm", "customers")
 RELATION = "raw_crm.customers"
@@ -15,6 +21,11 @@ def build_suite():
             unique_within_delivery(["customer_id"]),
             non_empty_batch(),
             expect("ExpectColumnValuesToNotBeNull", WARNING, column="segment", mostly=0.5),
-            expect("ExpectColumnValuesToBeBetween", WARNING, column="created_at", min_value="1990-01-01T00:00:00"),
+            expect(
+                "ExpectColumnValuesToBeBetween",
+                WARNING,
+                column="created_at",
+                min_value="1990-01-01T00:00:00",
+            ),
         ],
     )

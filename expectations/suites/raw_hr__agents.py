@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from expectations.suites._common import WARNING, expect, non_empty_batch, suite, unique_within_delivery
+from expectations.suites._common import (
+    WARNING,
+    expect,
+    non_empty_batch,
+    suite,
+    unique_within_delivery,
+)
 
 ASSET_KEY = ("hr", "agents")
 RELATION = "raw_hr.agents"
@@ -21,16 +27,28 @@ def build_suite():
             unique_within_delivery(["agent_id", "snapshot_date"]),
             non_empty_batch(),
             expect(
-                "ExpectColumnPairValuesAToBeGreaterThanB", WARNING, column_A="termination_date", column_B="hire_date",
-                or_equal=True, ignore_row_if="either_value_is_missing",
+                "ExpectColumnPairValuesAToBeGreaterThanB",
+                WARNING,
+                column_A="termination_date",
+                column_B="hire_date",
+                or_equal=True,
+                ignore_row_if="either_value_is_missing",
             ),
             expect(
-                "ExpectColumnPairValuesAToBeGreaterThanB", WARNING, column_A="snapshot_date", column_B="hire_date",
-                or_equal=True, mostly=0.99, notes="a roster lists agents hired on or before its date",
+                "ExpectColumnPairValuesAToBeGreaterThanB",
+                WARNING,
+                column_A="snapshot_date",
+                column_B="hire_date",
+                or_equal=True,
+                mostly=0.99,
+                notes="a roster lists agents hired on or before its date",
             ),
             expect(
-                "ExpectColumnValuesToNotBeNull", WARNING, column="termination_type",
-                row_condition="_is_terminated==True", mostly=0.95,
+                "ExpectColumnValuesToNotBeNull",
+                WARNING,
+                column="termination_type",
+                row_condition="_is_terminated==True",
+                mostly=0.95,
             ),
         ],
     )

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from expectations.suites._common import WARNING, expect, non_empty_batch, suite, unique_within_delivery
+from expectations.suites._common import (
+    WARNING,
+    expect,
+    non_empty_batch,
+    suite,
+    unique_within_delivery,
+)
 
 ASSET_KEY = ("hr", "coaching_sessions")
 RELATION = "raw_hr.coaching_sessions"
@@ -24,8 +30,13 @@ def build_suite():
             unique_within_delivery(["session_id"]),
             non_empty_batch(),
             expect(
-                "ExpectColumnValuesToBeBetween", WARNING, column="_follow_up_days", min_value=0, max_value=180,
-                mostly=0.99, notes="follow-up due on or after the session, within six months",
+                "ExpectColumnValuesToBeBetween",
+                WARNING,
+                column="_follow_up_days",
+                min_value=0,
+                max_value=180,
+                mostly=0.99,
+                notes="follow-up due on or after the session, within six months",
             ),
         ],
     )

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from expectations.suites._common import WARNING, expect, non_empty_batch, seconds_between, suite, unique_within_delivery
+from expectations.suites._common import (
+    WARNING,
+    expect,
+    non_empty_batch,
+    seconds_between,
+    suite,
+    unique_within_delivery,
+)
 
 ASSET_KEY = ("hr", "schedules")
 RELATION = "raw_hr.schedules"
@@ -21,8 +28,13 @@ def build_suite():
             unique_within_delivery(["agent_id", "starts_at"]),
             non_empty_batch(),
             expect(
-                "ExpectColumnValuesToBeBetween", WARNING, column="_duration_seconds", min_value=1,
-                max_value=12 * 3600, row_condition='activity!="off"', mostly=0.999,
+                "ExpectColumnValuesToBeBetween",
+                WARNING,
+                column="_duration_seconds",
+                min_value=1,
+                max_value=12 * 3600,
+                row_condition='activity!="off"',
+                mostly=0.999,
             ),
         ],
     )

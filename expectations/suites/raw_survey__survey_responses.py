@@ -5,7 +5,13 @@ Loader already enforces csat 1-5 and nps 0-10.
 
 from __future__ import annotations
 
-from expectations.suites._common import WARNING, expect, non_empty_batch, suite, unique_within_delivery
+from expectations.suites._common import (
+    WARNING,
+    expect,
+    non_empty_batch,
+    suite,
+    unique_within_delivery,
+)
 
 ASSET_KEY = ("survey", "survey_responses")
 RELATION = "raw_survey.survey_responses"
@@ -24,15 +30,26 @@ def build_suite():
             unique_within_delivery(["response_id"]),
             non_empty_batch(),
             expect(
-                "ExpectColumnPairValuesAToBeGreaterThanB", WARNING, column_A="responded_at", column_B="sent_at",
-                or_equal=True, ignore_row_if="either_value_is_missing",
+                "ExpectColumnPairValuesAToBeGreaterThanB",
+                WARNING,
+                column_A="responded_at",
+                column_B="sent_at",
+                or_equal=True,
+                ignore_row_if="either_value_is_missing",
             ),
             expect(
-                "ExpectColumnValuesToBeNull", WARNING, column="csat", row_condition="_is_responded==False",
+                "ExpectColumnValuesToBeNull",
+                WARNING,
+                column="csat",
+                row_condition="_is_responded==False",
                 notes="a score on a survey nobody answered",
             ),
             expect(
-                "ExpectColumnValuesToNotBeNull", WARNING, column="csat", row_condition="_is_responded==True", mostly=0.8,
+                "ExpectColumnValuesToNotBeNull",
+                WARNING,
+                column="csat",
+                row_condition="_is_responded==True",
+                mostly=0.8,
             ),
         ],
     )

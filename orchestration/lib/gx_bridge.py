@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import dagster as dg
@@ -60,7 +60,9 @@ def failures_markdown(summary: Summary) -> str:
     ]
     for r in summary.failed:
         failing = (
-            f"{r.unexpected_count} ({_fmt_pct(r.unexpected_percent)})" if r.unexpected_count is not None else ""
+            f"{r.unexpected_count} ({_fmt_pct(r.unexpected_percent)})"
+            if r.unexpected_count is not None
+            else ""
         )
         what = r.exception or (_md_cell(r.observed_value) if r.observed_value is not None else "")
         lines.append(
@@ -124,7 +126,9 @@ def to_check_result(
     )
 
 
-def skipped_check_result(asset_key: dg.AssetKey, check_name: str, reason: str) -> dg.AssetCheckResult:
+def skipped_check_result(
+    asset_key: dg.AssetKey, check_name: str, reason: str
+) -> dg.AssetCheckResult:
     """Nothing to validate (no new delivery, empty mart): passes, and says why."""
     return dg.AssetCheckResult(
         asset_key=asset_key,
@@ -149,7 +153,7 @@ def check_result_rows(
     batch_description: str | None = None,
     evaluated_at: datetime | None = None,
 ) -> list[tuple]:
-    at = evaluated_at or datetime.now(timezone.utc).replace(tzinfo=None)
+    at = evaluated_at or datetime.now(UTC).replace(tzinfo=None)
     return [
         (
             check_name,

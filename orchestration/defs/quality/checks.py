@@ -12,7 +12,7 @@ the app's Data health page. Export: ``quality_checks``.
 """
 # No `from __future__ import annotations` in Dagster definition modules (see STACK.md).
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dagster as dg
 
@@ -27,7 +27,11 @@ DRIFT_CHECK = "gx_drift_suite"
 
 LANDING = {dg.AssetKey(list(e.asset_key)): e for e in registry.landing_entries()}
 _MART_NAMES = {e.asset_key[-1]: e for e in registry.mart_entries()}
-MARTS = {key: _MART_NAMES[key.path[-1]] for key in switchboard_dbt_assets.keys if key.path[-1] in _MART_NAMES}
+MARTS = {
+    key: _MART_NAMES[key.path[-1]]
+    for key in switchboard_dbt_assets.keys
+    if key.path[-1] in _MART_NAMES
+}
 
 
 def _key_str(key: dg.AssetKey) -> str:
@@ -49,7 +53,11 @@ def evaluate(
     """
     batch = entry.fetch(con, since=since)
     if batch is None:
-        reason = "no new rows delivered in this run" if entry.kind == "landing" else f"{entry.relation} is empty"
+        reason = (
+            "no new rows delivered in this run"
+            if entry.kind == "landing"
+            else f"{entry.relation} is empty"
+        )
         return gx_bridge.skipped_check_result(asset_key, check_name, reason)
 
     from expectations.runner import validate  # imports great_expectations: lazily, here
@@ -70,13 +78,13 @@ def evaluate(
 
 def _run_start_utc(context) -> datetime | None:
     try:
-        stats = context.instance.get_run_stats(context.run_id)
+        stats = context.instance.get_run_stats(context.run.run_id)
     except Exception:  # noqa: BLE001 - no run record (direct invocation): validate the latest delivery
         return None
     start = getattr(stats, "start_time", None)
     if not start:
         return None
-    return datetime.fromtimestamp(start, tz=timezone.utc).replace(tzinfo=None)
+    return datetime.fromtimestamp(start, tz=UTC).replace(tzinfo=None)
 
 
 def _materialized_in_this_run(context, key: dg.AssetKey) -> bool:
@@ -84,7 +92,7 @@ def _materialized_in_this_run(context, key: dg.AssetKey) -> bool:
         event = context.instance.get_latest_materialization_event(key)
     except Exception:  # noqa: BLE001
         return False
-    return event is not None and event.run_id == context.run_id
+    return event is not None and event.run_id == context.run.run_id
 
 
 @dg.multi_asset_check(
@@ -111,7 +119,12 @@ def gx_landing_checks(context: dg.AssetCheckExecutionContext, warehouse: Warehou
             # A pipeline run validates only what it loaded; a checks-only run, the latest delivery.
             since = run_start if _materialized_in_this_run(context, key) else None
             yield evaluate(
-                con, LANDING[key], asset_key=key, check_name=LANDING_CHECK, since=since, run_id=context.run_id
+                con,
+                LANDING[key],
+                asset_key=key,
+                check_name=LANDING_CHECK,
+                since=since,
+                run_id=context.run.run_id,
             )
 
 
@@ -132,7 +145,9 @@ def gx_drift_checks(context: dg.AssetCheckExecutionContext, warehouse: Warehouse
     with warehouse.connect() as con:
         for check_key in sorted(context.selected_asset_check_keys, key=lambda k: k.asset_key.path):
             key = check_key.asset_key
-            yield evaluate(con, MARTS[key], asset_key=key, check_name=DRIFT_CHECK, run_id=context.run_id)
+            yield evaluate(
+                con, MARTS[key], asset_key=key, check_name=DRIFT_CHECK, run_id=context.run.run_id
+            )
 
 
 quality_checks = [gx_landing_checks, gx_drift_checks]

@@ -1,0 +1,197 @@
+"""The GE asset checks in Dagster: landing suites block on critical failures, marts warn,
+and every evaluation lands in raw_meta.check_results."""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from expectations import registry
+from orchestration.contracts import get_table
+from orchestration.defs.ingestion.landing import landing_tables
+from orchestration.defs.quality.checks import (
+    DRIFT_CHECK,
+    LANDING_CHECK,
+    MARTS,
+    evaluate,
+    gx_drift_checks,
+    gx_landing_checks,
+    quality_checks,
+)
+from orchestration.defs.resources import LandingResource, WarehouseResource
+from tests.expectations import frames as f
+
+CALLS = dg.AssetKey(["acd", "calls"])
+
+
+def _iso(v):
+    if isinstance(v, datetime):
+        return v.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    return "" if v is None else str(v)
+
+
+def write_calls(landing: Path, name: str, rows: list[dict]) -> Path:
+    cols = get_table("acd", "calls").column_names
+    path = landing / "acd" / "calls" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(cols)
+        for r in rows:
+            w.writerow([_iso(r.get(c)) for c in cols])
+    return path
+
+
+@dg.asset(deps=[CALLS])
+def downstream_of_calls() -> None:
+    """Stands in for the dbt staging model that a blocking landing check protects."""
+
+
+def _run(tmp_path: Path):
+    resources = {
+        "warehouse": WarehouseResource(path=str(tmp_path / "wh.duckdb")),
+        "landing": LandingResource(path=str(tmp_path / "landing")),
+    }
+    return dg.materialize(
+        [landing_tables, downstream_of_calls, gx_landing_checks],
+        resources=resources,
+        selection=dg.AssetSelection.assets(CALLS, downstream_of_calls.key),
+        raise_on_error=False,
+    )
+
+
+def _evals(result) -> dict:
+    return {(e.asset_key, e.check_name): e for e in result.get_asset_check_evaluations()}
+
+
+def test_quality_checks_export_both_multi_checks():
+    assert quality_checks == [gx_landing_checks, gx_drift_checks]
+    landing_specs = list(gx_landing_checks.check_specs)
+    assert len(landing_specs) == len(registry.LANDING_SUITES) and all(
+        s.blocking for s in landing_specs
+    )
+    assert {k.path[-1] for k in MARTS} == set(registry.MART_SUITES)
+    assert not any(s.blocking for s in gx_drift_checks.check_specs)
+
+
+def test_a_clean_delivery_passes_and_is_recorded(tmp_path):
+    write_calls(tmp_path / "landing", "day1.csv", f.calls(20))
+    result = _run(tmp_path)
+    ev = _evals(result)[(CALLS, LANDING_CHECK)]
+    assert ev.passed, ev.metadata["failures"].value
+    assert result.output_for_node("downstream_of_calls") is None  # it ran
+    con = duckdb.connect(str(tmp_path / "wh.duckdb"), read_only=True)
+    rows = con.execute(
+        "select count(*), bool_and(success), any_value(run_id), any_value(check_name), any_value(asset_key) "
+        "from raw_meta.check_results"
+    ).fetchone()
+    assert rows[0] == len(registry.get(("acd", "calls")).build_suite().expectations)
+    assert rows[1:] == (True, result.run_id, LANDING_CHECK, "acd/calls")
+
+
+def test_a_key_repeated_within_a_delivery_blocks_downstream(tmp_path):
+    rows = f.calls(20)
+    rows.append({**rows[0], "queue_id": "Q9"})  # same segment_id and updated_at, different content
+    write_calls(tmp_path / "landing", "day1.csv", rows)
+    result = _run(tmp_path)
+    ev = _evals(result)[(CALLS, LANDING_CHECK)]
+    assert not ev.passed and ev.severity == dg.AssetCheckSeverity.ERROR
+    assert "expect_compound_columns_to_be_unique" in ev.metadata["failures"].value
+    assert "day1.csv" in ev.metadata["failures"].value  # examples carry file and line
+    materialized = {e.asset_key for e in result.get_asset_materialization_events()}
+    assert CALLS in materialized
+    assert downstream_of_calls.key not in materialized
+
+
+def test_a_warning_does_not_block(tmp_path):
+    rows = f.calls(20)
+    rows[0] = {**rows[0], "hold_count": 40}
+    write_calls(tmp_path / "landing", "day1.csv", rows)
+    result = _run(tmp_path)
+    ev = _evals(result)[(CALLS, LANDING_CHECK)]
+    assert not ev.passed and ev.severity == dg.AssetCheckSeverity.WARN
+    assert result.success
+
+
+def test_a_run_without_new_deliveries_validates_nothing(tmp_path):
+    write_calls(tmp_path / "landing", "day1.csv", f.calls(20))
+    _run(tmp_path)
+    again = _evals(_run(tmp_path))[(CALLS, LANDING_CHECK)]
+    assert again.passed and "no new rows" in again.metadata["skipped"].value
+
+
+def test_the_batch_is_only_the_latest_delivery(tmp_path):
+    landing = tmp_path / "landing"
+    bad = f.calls(10)
+    bad.append({**bad[0], "queue_id": "Q9"})
+    write_calls(landing, "day1.csv", bad)
+    _run(tmp_path)
+    later = [{**r, "segment_id": "N" + r["segment_id"]} for r in f.calls(10)]
+    write_calls(landing, "day2.csv", later)
+    ev = _evals(_run(tmp_path))[(CALLS, LANDING_CHECK)]
+    assert (
+        ev.passed
+        and ev.metadata["evaluated_rows"].value == 10
+        and "day2.csv" in ev.metadata["batch"].value
+    )
+
+
+@pytest.fixture
+def mart_warehouse(tmp_path):
+    con = duckdb.connect(str(tmp_path / "marts.duckdb"))
+    yield con
+    con.close()
+
+
+def test_the_drift_check_warns_on_a_queue_interval_band(mart_warehouse, gx_loaded):
+    con = mart_warehouse
+    start = datetime(2026, 3, 2)
+    rows = []
+    for day in range(5):
+        for q in ("Q1", "Q2"):
+            for i in range(48):
+                ts = start + timedelta(days=day, minutes=30 * i)
+                aband = 10 if day == 4 else 1  # day 5: abandonment spikes
+                rows.append((q, ts, ts.date(), 30, "NYC", 20, aband, 18, 5400))
+    con.execute(
+        "create table fct_queue_intervals (queue_id varchar, interval_start_utc timestamp, interval_date date, "
+        "interval_minutes integer, site_id varchar, offered bigint, abandoned bigint, handled bigint, handle_seconds bigint)"
+    )
+    con.executemany("insert into fct_queue_intervals values (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    key = dg.AssetKey(["fct_queue_intervals"])
+    res = evaluate(
+        con,
+        registry.get(("fct_queue_intervals",)),
+        asset_key=key,
+        check_name=DRIFT_CHECK,
+        run_id="r",
+    )
+    assert not res.passed and res.severity == dg.AssetCheckSeverity.WARN
+    assert "abandon_rate" in res.metadata["failures"].value
+    failed = {
+        r[0]
+        for r in con.execute(
+            "select column_name from raw_meta.check_results where not success and asset_key = 'fct_queue_intervals'"
+        ).fetchall()
+    }
+    assert failed == {"abandon_rate"}
+
+
+def test_an_empty_mart_is_skipped_not_failed(mart_warehouse):
+    con = mart_warehouse
+    con.execute(
+        "create table fct_agent_days (agent_id varchar, activity_date date, logged_in_seconds bigint, "
+        "handled bigint, team_id varchar)"
+    )
+    res = evaluate(
+        con,
+        registry.get(("fct_agent_days",)),
+        asset_key=dg.AssetKey(["fct_agent_days"]),
+        check_name=DRIFT_CHECK,
+    )
+    assert res.passed and "empty" in res.metadata["skipped"].value
