@@ -1,4 +1,5 @@
--- Every agent id seen in any export (roster, calls, agent states, surveys) with the site and
+-- Every agent id seen in any export (roster, calls, agent states, surveys, schedules,
+-- timesheets, leave requests, QA evaluations) with the site and
 -- time zone used for the agent's local days:
 --   site: the agent's current roster site;
 --   time zone: that site's time zone (from the queues of the site), else the time zone of the
@@ -35,6 +36,30 @@ surveys as (
 
 ),
 
+schedules as (
+
+    select * from {{ ref('stg_hr__schedules') }}
+
+),
+
+timesheets as (
+
+    select * from {{ ref('stg_hr__timesheets') }}
+
+),
+
+leave_requests as (
+
+    select * from {{ ref('stg_hr__leave_requests') }}
+
+),
+
+qa_evaluations as (
+
+    select * from {{ ref('stg_hr__qa_evaluations') }}
+
+),
+
 agent_ids as (
 
     select agent_id from history
@@ -44,6 +69,14 @@ agent_ids as (
     select agent_id from states
     union
     select agent_id from surveys where agent_id is not null
+    union
+    select agent_id from schedules
+    union
+    select agent_id from timesheets
+    union
+    select agent_id from leave_requests
+    union
+    select agent_id from qa_evaluations
 
 ),
 

@@ -1,0 +1,28 @@
+{#- A select that splits each row of `source` (a CTE or relation holding the time range
+    [start_col, end_col), naive UTC) at the boundaries of `minutes`-long intervals: one row per
+    row x interval it overlaps, with all of the source's columns plus
+      interval_start_utc  the interval's UTC start,
+      interval_seconds    seconds of the range inside that interval.
+    Boundaries are cut on the UTC clock, which equals the local clock's boundaries for every
+    time zone whose UTC offset is a multiple of `minutes` (all whole- and half-hour zones for
+    30 minutes; every zone in use for 15 minutes except +05:45 and +12:45).
+    `max_intervals` bounds how many intervals one range may cross (ranges longer than that
+    are truncated); feed it ranges already split at local midnight (at most 25 hours). -#}
+{% macro split_to_intervals(source, start_col, end_col, minutes=none, max_intervals=none) -%}
+    {%- set minutes = minutes if minutes is not none else var('interval_minutes') -%}
+    {%- set max_intervals = max_intervals if max_intervals is not none else ((1500 // minutes) + 2) -%}
+    {%- set first_start = interval_start(source ~ '.' ~ start_col, minutes) -%}
+    {%- set this_start = dbt.dateadd('minute', '(interval_numbers.generated_number - 1) * ' ~ minutes, first_start) -%}
+    {%- set next_start = dbt.dateadd('minute', 'interval_numbers.generated_number * ' ~ minutes, first_start) -%}
+    select
+        {{ source }}.*,
+        cast({{ this_start }} as timestamp) as interval_start_utc,
+        {{ seconds_between(
+            'greatest(' ~ source ~ '.' ~ start_col ~ ', ' ~ this_start ~ ')',
+            'least(' ~ source ~ '.' ~ end_col ~ ', ' ~ next_start ~ ')'
+        ) }} as interval_seconds
+    from {{ source }}
+    inner join ({{ dbt.generate_series(max_intervals) }}) as interval_numbers
+        on {{ this_start }} < {{ source }}.{{ end_col }}
+    where {{ source }}.{{ end_col }} > {{ source }}.{{ start_col }}
+{%- endmacro %}
