@@ -118,7 +118,11 @@ def _examples(df, result: dict[str, Any], columns: list[str]) -> list[Any]:
     """A few failing rows: the tested columns plus file/line lineage when the frame has it."""
     idx = list(result.get("partial_unexpected_index_list") or [])[:EXAMPLES]
     if idx and df is not None:
-        keep = [c for c in (*columns, *LINEAGE) if c in df.columns]
+        keep = [
+            c
+            for c in dict.fromkeys((*columns, *LINEAGE))
+            if c in df.columns and c != "_delivery_id"
+        ]
         try:
             rows = df.loc[idx, keep].to_dict(orient="records")
             return [jsonable(r) for r in rows]
