@@ -1,6 +1,15 @@
 """CLI: ``python -m orchestration.lib.demo_data --days 90 --agents 60 --seed 42 --out data/landing``.
 
-Measured generation rate (2-core machine): see RATE below, filled in from real runs.
+Measured generation rate (2-core machine shared with other jobs, load average 4-10, 2026-11-23):
+
+- ``--days 365 --agents 500 --seed 42 --end-date 2026-11-22``: 9,299,283 segments, 28.0 M agent
+  states, 45.3 M rows in 4,062 files (4.4 GB) in 502 s wall clock = 18,500 segments/s; the
+  process got 58% of a core (292 s CPU), i.e. about 32,000 segments per CPU-second. Peak RSS 1.0 GB.
+- ``--days 30 --agents 500``: 764,471 segments in 40 s wall (22.5 s CPU).
+- default ``--days 90 --agents 60`` (ending 2026-11-22): 285,875 segments in 5.9 s (48,000 segments/s).
+
+Single process, pure Python event loop (heap + merged sorted arrivals), lines formatted with
+f-strings and a precomputed time-of-day table, one file write per table per day.
 """
 
 from __future__ import annotations

@@ -824,7 +824,7 @@ class DemoGenerator:
                 last.wrapup = "sale_made"
                 amount = round(r.lognormvariate(math.log(80), 0.7), 2)
                 L["orders"].append(
-                    f"OR{self.n_order:09d},{cust_str if c.ident else ''},{c.cid},{a.agent_id},"
+                    f"OR{self.n_order:09d},{cust_str},{c.cid},{a.agent_id},"
                     f"{utc(end_talk - _ri(r, 0, 60))},{amount:.2f},{self.sites[s].currency}"
                 )
             # CRM case
