@@ -43,6 +43,10 @@ def build() -> int:
     files = sum(1 for _ in s.landing_dir.rglob("*.csv")) if s.landing_dir.exists() else 0
     say(f"building from {s.landing_dir} ({files} landing files) into {s.warehouse_path}")
     t0 = time.perf_counter()
+    from orchestration.defs.transform.project import parse_dbt_project
+
+    parse_dbt_project()
+    say(f"dbt project parsed in {time.perf_counter() - t0:.1f}s")
     import dagster as dg
 
     from orchestration.definitions import defs

@@ -6,6 +6,7 @@
 import dagster as dg
 
 from orchestration.defs.ingestion.landing import landing_tables
+from orchestration.defs.quality.checks import quality_checks
 from orchestration.defs.resources import build_resources
 from orchestration.defs.schedules import build_everything_job, nightly_build_schedule
 from orchestration.defs.sensors import landing_files_sensor
@@ -14,6 +15,7 @@ from orchestration.defs.transform.dbt import switchboard_dbt_assets
 
 defs = dg.Definitions(
     assets=[landing_tables, switchboard_dbt_assets, serving_snapshot],
+    asset_checks=quality_checks,
     jobs=[build_everything_job],
     schedules=[nightly_build_schedule],
     sensors=[landing_files_sensor],

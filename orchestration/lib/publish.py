@@ -20,7 +20,11 @@ import duckdb
 # Serving tables copied from the warehouse: every base table of the marts schema, plus the
 # load accounting the Data health page shows.
 MART_SCHEMA = "main"
-OPS_TABLES = {"deliveries": "raw_meta.deliveries", "quarantine": "raw_meta.quarantine"}
+OPS_TABLES = {
+    "deliveries": "raw_meta.deliveries",
+    "quarantine": "raw_meta.quarantine",
+    "check_results": "raw_meta.check_results",
+}
 
 
 @dataclass(frozen=True)

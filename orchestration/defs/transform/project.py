@@ -14,20 +14,27 @@ from orchestration.settings import DBT_PROJECT_DIR, get_settings
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
-def ensure_manifest() -> Path:
-    """Parse the dbt project if no manifest exists yet (fresh clone, tests, CLI).
+def parse_dbt_project() -> Path:
+    """Run `dbt parse`, writing target/manifest.json and target/semantic_manifest.json."""
+    env = {**os.environ, **get_settings().env_for_subprocesses()}
+    dbt = str(Path(sys.executable).parent / "dbt")
+    subprocess.run(
+        [dbt, "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
+        check=True,
+        env=env,
+    )
+    return dbt_project.manifest_path
 
-    `dagster dev` re-parses on its own through prepare_if_dev(); everything else calls this.
+
+def ensure_manifest() -> Path:
+    """Parse the dbt project if no manifest exists yet (fresh clone, tests).
+
+    `dagster dev` re-parses on its own through prepare_if_dev(), and `make build` re-parses
+    before every build (so an edited model is never built from a stale manifest).
     """
     dbt_project.prepare_if_dev()
     if not dbt_project.manifest_path.exists():
-        env = {**os.environ, **get_settings().env_for_subprocesses()}
-        dbt = str(Path(sys.executable).parent / "dbt")
-        subprocess.run(
-            [dbt, "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
-            check=True,
-            env=env,
-        )
+        parse_dbt_project()
     return dbt_project.manifest_path
 
 

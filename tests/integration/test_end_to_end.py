@@ -1,0 +1,126 @@
+"""The whole pipeline on a generated demo set: landing files -> warehouse -> snapshot -> app."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.contracts import load_contract
+
+from .conftest import REPO, run_build
+
+pytestmark = pytest.mark.slow
+
+
+def csv_rows(folder: Path) -> int:
+    n = 0
+    for p in folder.glob("*.csv"):
+        with open(p, newline="", encoding="utf-8") as f:
+            n += sum(1 for _ in csv.reader(f)) - 1
+    return n
+
+
+def test_every_landing_row_reaches_the_raw_schema_and_is_accounted_for(built_demo):
+    con = duckdb.connect(str(built_demo.warehouse), read_only=True)
+    try:
+        for t in load_contract():
+            delivered = csv_rows(built_demo.landing / t.family / t.name)
+            loaded, quarantined, dupes = con.execute(
+                "select coalesce(sum(rows_loaded), 0), coalesce(sum(rows_quarantined), 0), "
+                "coalesce(sum(rows_duplicate), 0) from raw_meta.deliveries "
+                "where family = ? and table_name = ? and status = 'loaded'",
+                [t.family, t.name],
+            ).fetchone()
+            assert delivered > 0, t.key  # the demo fills every family
+            assert loaded + quarantined + dupes == delivered, t.key
+            assert quarantined == 0, t.key  # the demo exports are clean
+            assert con.execute(f"select count(*) from {t.raw_relation}").fetchone()[0] == loaded
+    finally:
+        con.close()
+    assert "asset checks, 0 failed" in built_demo.build_output
+
+
+def test_the_snapshot_holds_the_marts_with_the_warehouse_row_counts(built_demo):
+    wh = duckdb.connect(str(built_demo.warehouse), read_only=True)
+    snap = duckdb.connect(str(built_demo.serving), read_only=True)
+    try:
+        for mart in ("fct_contact_segments", "fct_queue_intervals", "fct_agent_days", "fct_survey_responses", "dim_agents", "dim_teams", "dim_queues"):
+            n = wh.execute(f"select count(*) from main.{mart}").fetchone()[0]
+            assert n > 0, mart
+            assert snap.execute(f"select count(*) from main.{mart}").fetchone()[0] == n, mart
+        assert snap.execute("select count(*) from ops.deliveries").fetchone()[0] > 0
+        # segments in the fact = segments delivered (one row per segment_id, latest version)
+        raw = wh.execute("select count(distinct segment_id) from raw_acd.calls").fetchone()[0]
+        assert snap.execute("select count(*) from main.fct_contact_segments").fetchone()[0] == raw
+        # no phone number or e-mail reaches a mart
+        cols = {c for (c,) in snap.execute("select column_name from information_schema.columns where table_schema = 'main'").fetchall()}
+        assert not {"customer_phone", "phone", "email"} & cols
+    finally:
+        wh.close()
+        snap.close()
+
+
+def test_a_second_build_of_the_same_files_changes_nothing(built_demo, tmp_path):
+    data = tmp_path / "copy"
+    shutil.copytree(built_demo.data_dir, data, ignore=shutil.ignore_patterns("dagster_home"))
+    before = duckdb.connect(str(data / "serving" / "warehouse.duckdb"), read_only=True)
+    expected = before.execute("select * from main.fct_queue_intervals order by queue_id, interval_start_utc").fetchall()
+    deliveries = before.execute("select count(*) from ops.deliveries").fetchone()[0]
+    before.close()
+    proc = run_build(data)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
+    after = duckdb.connect(str(data / "serving" / "warehouse.duckdb"), read_only=True)
+    assert after.execute("select count(*) from ops.deliveries").fetchone()[0] == deliveries
+    assert after.execute("select * from main.fct_queue_intervals order by queue_id, interval_start_utc").fetchall() == expected
+    after.close()
+
+
+def test_the_overview_shows_the_marts_numbers_for_the_built_snapshot(built_demo, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("SWITCHBOARD_SERVING", str(built_demo.serving))
+    con = duckdb.connect(str(built_demo.serving), read_only=True)
+    last = con.execute("select max(interval_date) from main.fct_queue_intervals where offered > 0").fetchone()[0]
+    offered, answered_in_t, sl_den = con.execute(
+        "select sum(offered), sum(answered_within_threshold), sum(answered + abandoned - short_abandoned) "
+        "from main.fct_queue_intervals where interval_date between ? - interval 6 day and ?",
+        [last, last],
+    ).fetchone()
+    con.close()
+    at = AppTest.from_file(str(REPO / "apps" / "streamlit_app.py"), default_timeout=120)
+    at.session_state["date_preset"] = "Last 7 days"
+    at.run()
+    assert not at.exception
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["Offered"] == f"{offered:,}"
+    assert tiles["Service level"] == f"{100 * answered_in_t / sl_den:.1f}%"
+
+
+@pytest.mark.browser
+def test_the_served_app_renders_the_built_snapshot_in_chromium_without_errors(built_demo):
+    from orchestration.lib.browser import chromium_available, free_port, screenshot, wait_for_http
+
+    if not chromium_available():
+        pytest.skip("chromium is not installed (.ci/run installs it)")
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "apps/streamlit_app.py", "--server.headless", "true",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=REPO, env=built_demo.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=60)
+        out = REPO / "artifacts" / "screenshots" / "overview_e2e_1440x900.png"
+        result = screenshot(f"http://127.0.0.1:{port}/", out, width=1440, height=900)
+        assert result.ready, "the app did not finish rendering"
+        assert result.exceptions == [], result.exceptions
+        assert out.stat().st_size > 10_000
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
