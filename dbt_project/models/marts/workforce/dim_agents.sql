@@ -1,7 +1,8 @@
 -- One row per agent id seen in any export, with the current roster attributes (latest
 -- snapshot). Agents that appear only in ACD or survey exports have null roster attributes
 -- (is_in_roster = false). Tenure is measured to the termination date, else to the latest
--- roster snapshot date (as_of_date), so it is deterministic for a given set of exports.
+-- roster snapshot date (as_of_date), so it is deterministic for a given set of exports. tenure_band buckets the same span
+-- (macros/tenure_band.sql); fct_agent_days and fct_headcount_daily carry the band as of each day.
 with
 
 roster as (
@@ -68,7 +69,11 @@ final as (
                 'coalesce(latest.termination_date, latest_snapshot.as_of_date)',
                 'day'
             ) }} as bigint
-        ) as tenure_days
+        ) as tenure_days,
+        cast(
+            {{ tenure_band('latest.hire_date', 'coalesce(latest.termination_date, latest_snapshot.as_of_date)') }}
+            as string
+        ) as tenure_band
 
     from located
     cross join latest_snapshot
