@@ -2,9 +2,11 @@
 -- tests read it, and as a view each of them would redo the time-zone conversions.
 {{ config(materialized="table") }}
 
--- One row per queue segment, joined to its queue's policy and site time zone, with the wait,
--- the local times, the interval of queue entry and of answer, and the outcome flags that the
--- segment and interval facts share.
+-- One row per queue segment, joined to its queue's site time zone and to the service-level
+-- policy in force on the local date of queue entry (int_queue_sl_policies_versioned), with the
+-- wait, the local times, the interval of queue entry and of answer, the outcome and threshold
+-- flags that the segment and interval facts share, and the segment's service-level numerator
+-- and denominator under that policy (0/1; macros sl_numerator / sl_denominator).
 --
 -- Interval keys: a local interval start is ambiguous on a fall-back day (01:00-01:59 happens
 -- twice), so every interval is also keyed by its UTC start:
@@ -24,14 +26,18 @@ queues as (
 
 ),
 
+policies as (
+
+    select * from {{ ref('int_queue_sl_policies_versioned') }}
+
+),
+
 localized as (
 
     select
         segments.*,
         queues.site_id,
         queues.site_timezone,
-        queues.sl_threshold_seconds,
-        queues.short_abandon_seconds,
         segments.outcome = 'answered' as is_answered,
         segments.outcome = 'abandoned' as is_abandoned,
         -- leaving the queue: connected to an agent, or the end of the segment otherwise
@@ -60,6 +66,25 @@ timed as (
 
 ),
 
+policied as (
+
+    -- the policy in force on the local date of queue entry
+    select
+        timed.*,
+        policies.sl_threshold_seconds,
+        policies.short_abandon_seconds,
+        policies.sl_target_pct,
+        policies.abandon_treatment,
+        policies.callbacks_in_favour,
+        policies.sl_policy_preset
+    from timed
+    inner join policies
+        on timed.queue_id = policies.queue_id
+        and cast(timed.entered_queue_at_local as date) >= policies.valid_from
+        and cast(timed.entered_queue_at_local as date) < policies.valid_to
+
+),
+
 flagged as (
 
     select
@@ -80,8 +105,13 @@ flagged as (
         outcome,
         wrapup_code,
         site_timezone,
+        -- service-level policy in force on the local date of queue entry
         sl_threshold_seconds,
         short_abandon_seconds,
+        sl_target_pct,
+        abandon_treatment,
+        callbacks_in_favour,
+        sl_policy_preset,
         -- flags
         is_answered,
         is_abandoned,
@@ -91,6 +121,8 @@ flagged as (
         transferred_to_queue_id is not null as is_transferred,
         is_answered and wait_seconds <= sl_threshold_seconds as is_answered_within_threshold,
         is_abandoned and wait_seconds <= sl_threshold_seconds as is_abandoned_within_threshold,
+        outcome = 'callback_requested' and wait_seconds <= sl_threshold_seconds
+            as is_callback_requested_within_threshold,
         -- durations
         wait_seconds,
         talk_seconds,
@@ -119,8 +151,32 @@ flagged as (
         _source_file,
         _source_row
 
-    from timed
+    from policied
+
+),
+
+scored as (
+
+    select
+        *,
+        {{ sl_numerator(
+            'abandon_treatment',
+            'callbacks_in_favour',
+            'case when is_answered_within_threshold then 1 else 0 end',
+            'case when is_abandoned_within_threshold then 1 else 0 end',
+            'case when is_callback_requested_within_threshold then 1 else 0 end',
+        ) }} as sl_numerator,
+        {{ sl_denominator(
+            'abandon_treatment',
+            'case when is_answered then 1 else 0 end',
+            'case when is_abandoned then 1 else 0 end',
+            'case when is_short_abandoned then 1 else 0 end',
+            'case when is_abandoned_within_threshold then 1 else 0 end',
+            'case when is_flowed_out then 1 else 0 end',
+            'case when is_callback_requested then 1 else 0 end',
+        ) }} as sl_denominator
+    from flagged
 
 )
 
-select * from flagged
+select * from scored

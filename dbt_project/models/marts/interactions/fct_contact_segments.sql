@@ -42,9 +42,14 @@ final as (
         cast(segments.is_transferred as boolean) as is_transferred,
         cast(segments.is_answered_within_threshold as boolean) as is_answered_within_threshold,
         cast(segments.is_abandoned_within_threshold as boolean) as is_abandoned_within_threshold,
+        cast(segments.is_callback_requested_within_threshold as boolean) as is_callback_requested_within_threshold,
         -- policy in force
         cast(segments.sl_threshold_seconds as bigint) as sl_threshold_seconds,
         cast(segments.short_abandon_seconds as bigint) as short_abandon_seconds,
+        cast(segments.sl_target_pct as double) as sl_target_pct,
+        cast(segments.abandon_treatment as string) as abandon_treatment,
+        cast(segments.sl_numerator as bigint) as sl_numerator,
+        cast(segments.sl_denominator as bigint) as sl_denominator,
         -- durations
         cast(segments.wait_seconds as bigint) as wait_seconds,
         cast(segments.talk_seconds as bigint) as talk_seconds,
