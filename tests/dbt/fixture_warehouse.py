@@ -525,6 +525,29 @@ def build_fixture_warehouse(path: Path, families: set[str] | None = None) -> Pat
     return path
 
 
+def insert_rows(
+    path: Path, family: str, table: str, rows: list[dict], delivery_no: int = 9
+) -> None:
+    """Append `rows` to raw_<family>.<table> of an existing fixture warehouse as one more
+    delivery (lineage columns filled as the loader would). Columns missing from a row are null."""
+    t = next(t for t in load_contract() if t.family == family and t.name == table)
+    names = list(t.column_names) + ["_source_file", "_source_row", "_delivery_id", "_loaded_at"]
+    source_file = f"{family}/{table}/fixture_{delivery_no}.csv"
+    values = [
+        [row.get(c) for c in t.column_names]
+        + [source_file, line, f"fixture-{delivery_no}", LOADED_AT.replace(minute=delivery_no)]
+        for line, row in enumerate(rows, start=2)
+    ]
+    con = duckdb.connect(str(path))
+    try:
+        placeholders = ", ".join("?" for _ in names)
+        con.executemany(
+            f"insert into {t.raw_relation} ({', '.join(names)}) values ({placeholders})", values
+        )
+    finally:
+        con.close()
+
+
 if __name__ == "__main__":  # handy while iterating: python -m tests.dbt.fixture_warehouse <path>
     import sys
 
