@@ -1,0 +1,377 @@
+"""Metric requests through the semantic layer: MetricFlow compiles, we execute read-only.
+
+Every KPI is defined once, in ``dbt_project/models/semantic/`` (dbt semantic models + MetricFlow
+metrics). This module loads the semantic manifest that ``dbt parse`` / ``dbt build`` writes,
+asks MetricFlow for the SQL of a request *without* a warehouse connection (the compile-only
+path of ../shared/STACK.md section 2A: no dbt profile, no adapter, no lock on any file), caches
+the compiled SQL per request, and runs it on a short-lived read-only DuckDB connection to the
+serving snapshot.
+
+Catalog: MetricFlow writes fully qualified names (``"warehouse"."main"."fct_..."``) with the
+catalog the manifest recorded at parse time, which is the stem of the DuckDB file dbt built.
+The pipeline keeps that stem (``warehouse``) for both the warehouse and the serving snapshot,
+so the snapshot is opened directly; a snapshot under another name is attached under the
+manifest's catalog instead, so the same SQL still runs.
+
+Manifest location, first that exists: ``semantic_manifest.json`` next to the serving snapshot
+(where a publish step can put the manifest that matches the published data), then
+``dbt_project/target/semantic_manifest.json`` (written by every ``dbt parse``/``build``).
+
+Cost: importing MetricFlow takes about 2 s, building the engine about 0.1 s and compiling a
+request 0.05-0.3 s, so the app keeps one engine per manifest version
+(``st.cache_resource`` in :mod:`apps.queries.api`) and this module caches compiled SQL.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from apps.queries.filters import ServiceFilters
+from orchestration.settings import DBT_PROJECT_DIR, get_settings
+
+MANIFEST_NAME = "semantic_manifest.json"
+
+# Integer result types: DuckDB sums integers into HUGEINT, which pandas receives as float64.
+_INTEGER_TYPES = {"HUGEINT", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "UHUGEINT", "UBIGINT"}
+
+
+class SemanticManifestMissingError(FileNotFoundError):
+    """No semantic manifest: run ``make build`` (or ``dbt parse``) first."""
+
+
+def manifest_candidates(serving_path: Path | None = None) -> list[Path]:
+    serving = Path(serving_path) if serving_path is not None else get_settings().serving_path
+    return [serving.parent / MANIFEST_NAME, DBT_PROJECT_DIR / "target" / MANIFEST_NAME]
+
+
+def find_manifest(serving_path: Path | None = None) -> Path:
+    for candidate in manifest_candidates(serving_path):
+        if candidate.is_file():
+            return candidate
+    raise SemanticManifestMissingError(
+        "No semantic manifest found (looked for "
+        + ", ".join(str(p) for p in manifest_candidates(serving_path))
+        + "). Run `make build` or `uv run dbt parse --project-dir dbt_project "
+        "--profiles-dir dbt_project`."
+    )
+
+
+@dataclass(frozen=True)
+class MetricQuery:
+    """One semantic-layer request. Hashable, so it keys the compiled-SQL cache.
+
+    ``group_by``/``order_by`` use MetricFlow names (``metric_time__day``, ``queue__queue_name``,
+    ``-metric_time__day`` for descending); ``where`` holds MetricFlow filter templates
+    (``{{ Dimension('queue__line_of_business') }} = 'sales'``). With ``saved_query`` set, the
+    saved query supplies metrics and group-by; ``where``/``order_by``/``limit`` still apply.
+    """
+
+    metrics: tuple[str, ...] = ()
+    group_by: tuple[str, ...] = ()
+    where: tuple[str, ...] = ()
+    order_by: tuple[str, ...] = ()
+    limit: int | None = None
+    saved_query: str | None = None
+
+
+def sql_literal(value: object) -> str:
+    """A SQL literal for a MetricFlow filter (filters take no bind parameters)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def in_list(values: Iterable[object]) -> str:
+    return "(" + ", ".join(sql_literal(v) for v in values) + ")"
+
+
+def date_range_filter(start: date, end: date, *, time_dimension: str = "metric_time") -> str:
+    """Inclusive local-date range on ``time_dimension`` at day grain."""
+    return (
+        f"{{{{ TimeDimension('{time_dimension}', 'day') }}}} "
+        f"between {sql_literal(start.isoformat())} and {sql_literal(end.isoformat())}"
+    )
+
+
+def service_filters_where(f: ServiceFilters) -> tuple[str, ...]:
+    """The sidebar filters as MetricFlow filters (date range on metric_time, queue dimensions).
+
+    Sites and lines of business are the queue's (dim_queues), as on the SQL pages; they work for
+    every metric whose semantic model reaches the ``queue`` entity (queue, contact, survey and
+    segment metrics).
+    """
+    clauses = [date_range_filter(f.start_date, f.end_date)]
+    if f.queue_ids:
+        clauses.append(f"{{{{ Entity('queue') }}}} in {in_list(f.queue_ids)}")
+    if f.site_ids:
+        clauses.append(f"{{{{ Dimension('queue__site_id') }}}} in {in_list(f.site_ids)}")
+    if f.lines_of_business:
+        clauses.append(
+            f"{{{{ Dimension('queue__line_of_business') }}}} in {in_list(f.lines_of_business)}"
+        )
+    return tuple(clauses)
+
+
+@dataclass
+class SemanticLayer:
+    """A MetricFlow engine over one semantic manifest, compiling only.
+
+    ``compile`` is cached per :class:`MetricQuery`; ``query`` executes on the snapshot.
+    """
+
+    manifest_path: Path
+    _engine: object = field(init=False, repr=False)
+    _raw: dict = field(init=False, repr=False)
+    _lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        # Imported here: MetricFlow costs ~2 s to import, and pages that never ask for a metric
+        # (or tests of other modules) should not pay it.
+        from metricflow.engine.metricflow_engine import MetricFlowEngine
+        from metricflow_semantics.model.dbt_manifest_parser import (
+            parse_manifest_from_dbt_generated_manifest,
+        )
+        from metricflow_semantics.model.semantic_manifest_lookup import SemanticManifestLookup
+
+        text = Path(self.manifest_path).read_text()
+        self._raw = json.loads(text)
+        manifest = parse_manifest_from_dbt_generated_manifest(text)
+        self._engine = MetricFlowEngine(
+            semantic_manifest_lookup=SemanticManifestLookup(manifest),
+            sql_client=_CompileOnlyDuckDbClient(),
+        )
+        self._compile_cached = functools.lru_cache(maxsize=512)(self._compile_uncached)
+
+    # --- manifest metadata --------------------------------------------------------------
+    @property
+    def catalogs(self) -> set[str]:
+        """Catalog (database) names the compiled SQL refers to."""
+        return {
+            sm["node_relation"]["database"]
+            for sm in self._raw["semantic_models"]
+            if sm["node_relation"].get("database")
+        }
+
+    @property
+    def raw_manifest(self) -> dict:
+        return self._raw
+
+    def metric_names(self) -> list[str]:
+        return sorted(m["name"] for m in self._raw["metrics"])
+
+    def saved_query_names(self) -> list[str]:
+        return sorted(q["name"] for q in self._raw.get("saved_queries", []))
+
+    def dimensions_for(self, metric_names: Sequence[str]) -> list[str]:
+        """Group-by names (``entity__dimension``) available to all the given metrics."""
+        with self._lock:
+            dims = self._engine.simple_dimensions_for_metrics(list(metric_names))
+        return sorted({d.dunder_name for d in dims})
+
+    # --- compile and run ----------------------------------------------------------------
+    def compile(self, q: MetricQuery) -> str:
+        return self._compile_cached(q)
+
+    def compile_cache_info(self):
+        return self._compile_cached.cache_info()
+
+    def _compile_uncached(self, q: MetricQuery) -> str:
+        from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
+
+        request = MetricFlowQueryRequest.create(
+            saved_query_name=q.saved_query,
+            metric_names=list(q.metrics) if q.metrics else None,
+            group_by_names=list(q.group_by) if q.group_by else None,
+            where_constraints=list(q.where) if q.where else None,
+            order_by_names=list(q.order_by) if q.order_by else None,
+            limit=q.limit,
+        )
+        # The engine keeps per-query id counters; serialize compiles (Streamlit runs sessions
+        # in threads).
+        with self._lock:
+            return self._engine.explain(request).sql_statement.sql
+
+    def query(self, q: MetricQuery, snapshot_path: Path | str | None = None) -> pd.DataFrame:
+        """Compile (cached) and run ``q`` on a read-only connection to the snapshot."""
+        sql = self.compile(q)
+        with connect_for_catalogs(snapshot_path, self.catalogs) as con:
+            return run_sql(con, sql)
+
+
+class _CompileOnlyDuckDbClient:
+    """The part of MetricFlow's SqlClient protocol ``explain`` uses: the dialect and renderer.
+
+    MetricFlow never executes through it; the app runs the SQL itself (read-only).
+    """
+
+    def __init__(self) -> None:
+        from metricflow.protocols.sql_client import SqlEngine
+        from metricflow.sql.render.duckdb_renderer import DuckDbSqlPlanRenderer
+
+        self.sql_engine_type = SqlEngine.DUCKDB
+        self.sql_plan_renderer = DuckDbSqlPlanRenderer()
+
+    def query(self, *args, **kwargs):
+        raise NotImplementedError("compile-only client: run the SQL on your own connection")
+
+    execute = dry_run = query
+
+    def close(self) -> None:
+        pass
+
+    def render_bind_parameter_key(self, bind_parameter_key: str) -> str:
+        return f"${bind_parameter_key}"
+
+
+class _Connection:
+    def __init__(self, path: Path, catalogs: set[str]) -> None:
+        self.path = path
+        self.catalogs = catalogs
+        self.con: duckdb.DuckDBPyConnection | None = None
+
+    def __enter__(self) -> duckdb.DuckDBPyConnection:
+        stem = self.path.stem
+        if not self.catalogs or self.catalogs == {stem}:
+            self.con = duckdb.connect(str(self.path), read_only=True)
+        else:
+            # The manifest was parsed against a file with another stem: attach the snapshot
+            # under the catalog name the SQL uses.
+            self.con = duckdb.connect()
+            for catalog in sorted(self.catalogs):
+                self.con.execute(
+                    f"attach {sql_literal(str(self.path))} as \"{catalog}\" (read_only)"
+                )
+        return self.con
+
+    def __exit__(self, *exc) -> None:
+        if self.con is not None:
+            self.con.close()
+
+
+def connect_for_catalogs(snapshot_path: Path | str | None, catalogs: set[str]) -> _Connection:
+    from apps.queries.connection import SnapshotMissingError, serving_path
+
+    path = Path(snapshot_path) if snapshot_path is not None else serving_path()
+    if not path.is_file():
+        raise SnapshotMissingError(str(path))
+    return _Connection(path, catalogs)
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
+    """Run compiled SQL; integer results (counts, second sums) come back as int64."""
+    rel = con.sql(sql)
+    types = [str(t).upper() for t in rel.types]
+    df = rel.df()
+    for column, sql_type in zip(df.columns, types, strict=True):
+        if sql_type in _INTEGER_TYPES:
+            if df[column].isna().any():
+                df[column] = df[column].astype("Int64")
+            else:
+                df[column] = df[column].astype("int64")
+    return df
+
+
+@functools.lru_cache(maxsize=4)
+def _layer_for(manifest_path: str, mtime_ns: int) -> SemanticLayer:
+    return SemanticLayer(Path(manifest_path))
+
+
+def semantic_layer(serving_path: Path | None = None) -> SemanticLayer:
+    """The engine for the current manifest (rebuilt when the manifest file changes)."""
+    path = find_manifest(serving_path)
+    return _layer_for(str(path), path.stat().st_mtime_ns)
+
+
+# --- typed requests the pages use ---------------------------------------------------------
+
+OVERVIEW_KPI_METRICS = (
+    "offered_contacts",
+    "answered_contacts",
+    "abandoned_contacts",
+    "handled_contacts",
+    "service_level",
+    "service_level_target",
+    "abandonment_rate",
+    "average_speed_of_answer",
+    "average_handle_time",
+)
+OVERVIEW_SURVEY_METRICS = ("csat_score", "csat_responses_metric")
+
+
+@dataclass(frozen=True)
+class OverviewKpis:
+    """The Overview tiles, each a semantic-layer metric over the filtered period."""
+
+    offered: int = 0
+    answered: int = 0
+    abandoned: int = 0
+    handled: int = 0
+    service_level: float | None = None
+    sl_target: float | None = None
+    abandonment_rate: float | None = None
+    asa_seconds: float | None = None
+    aht_seconds: float | None = None
+    csat: float | None = None
+    csat_responses: int = 0
+
+
+def _value(df: pd.DataFrame, column: str):
+    if df.empty or column not in df.columns:
+        return None
+    v = df[column].iloc[0]
+    return None if pd.isna(v) else v
+
+
+def overview_kpis(
+    layer: SemanticLayer, f: ServiceFilters, snapshot_path: Path | str | None = None
+) -> OverviewKpis:
+    where = service_filters_where(f)
+    queue = layer.query(MetricQuery(metrics=OVERVIEW_KPI_METRICS, where=where), snapshot_path)
+    survey = layer.query(MetricQuery(metrics=OVERVIEW_SURVEY_METRICS, where=where), snapshot_path)
+
+    def as_int(v) -> int:
+        return 0 if v is None else int(v)
+
+    def as_float(v) -> float | None:
+        return None if v is None else float(v)
+
+    return OverviewKpis(
+        offered=as_int(_value(queue, "offered_contacts")),
+        answered=as_int(_value(queue, "answered_contacts")),
+        abandoned=as_int(_value(queue, "abandoned_contacts")),
+        handled=as_int(_value(queue, "handled_contacts")),
+        service_level=as_float(_value(queue, "service_level")),
+        sl_target=as_float(_value(queue, "service_level_target")),
+        abandonment_rate=as_float(_value(queue, "abandonment_rate")),
+        asa_seconds=as_float(_value(queue, "average_speed_of_answer")),
+        aht_seconds=as_float(_value(queue, "average_handle_time")),
+        csat=as_float(_value(survey, "csat_score")),
+        csat_responses=as_int(_value(survey, "csat_responses_metric")),
+    )
+
+
+def saved_query(
+    layer: SemanticLayer,
+    name: str,
+    *,
+    where: Sequence[str] = (),
+    order_by: Sequence[str] = (),
+    limit: int | None = None,
+    snapshot_path: Path | str | None = None,
+) -> pd.DataFrame:
+    """Run a saved query (sem_saved_queries.yml) by name, optionally narrowed by filters."""
+    return layer.query(
+        MetricQuery(saved_query=name, where=tuple(where), order_by=tuple(order_by), limit=limit),
+        snapshot_path,
+    )
