@@ -14,8 +14,9 @@ so the snapshot is opened directly; a snapshot under another name is attached un
 manifest's catalog instead, so the same SQL still runs.
 
 Manifest location, first that exists: ``semantic_manifest.json`` next to the serving snapshot
-(where a publish step can put the manifest that matches the published data), then
-``dbt_project/target/semantic_manifest.json`` (written by every ``dbt parse``/``build``).
+(where the publish step can put the manifest that matches the published data), then dbt's
+target folder (``settings.dbt_target_dir``, default ``dbt_project/target``), written by every
+``dbt parse``/``build``.
 
 Cost: importing MetricFlow takes about 2 s, building the engine about 0.1 s and compiling a
 request 0.05-0.3 s, so the app keeps one engine per manifest version
@@ -49,8 +50,12 @@ class SemanticManifestMissingError(FileNotFoundError):
 
 
 def manifest_candidates(serving_path: Path | None = None) -> list[Path]:
-    serving = Path(serving_path) if serving_path is not None else get_settings().serving_path
-    return [serving.parent / MANIFEST_NAME, DBT_PROJECT_DIR / "target" / MANIFEST_NAME]
+    settings = get_settings()
+    serving = Path(serving_path) if serving_path is not None else settings.serving_path
+    target = Path(getattr(settings, "dbt_target_dir", DBT_PROJECT_DIR / "target"))
+    candidates = [serving.parent / MANIFEST_NAME, target / MANIFEST_NAME]
+    default = DBT_PROJECT_DIR / "target" / MANIFEST_NAME
+    return candidates if default in candidates else [*candidates, default]
 
 
 def find_manifest(serving_path: Path | None = None) -> Path:
