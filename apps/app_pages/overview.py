@@ -1,5 +1,7 @@
 """Overview: the leadership page. KPI tiles vs the previous period, service level by interval
-for one day, and the per-queue table. Layout only: numbers come from apps.queries.api."""
+for one day, and the per-queue table. Layout only: numbers come from apps.queries.api; the KPI
+tiles are semantic-layer metrics (offered_contacts, service_level, abandonment_rate,
+average_speed_of_answer, average_handle_time, csat_score - see the Metric catalog page)."""
 
 from datetime import timedelta
 
@@ -14,7 +16,8 @@ from apps.queries import api
 HELP = {
     "offered": "Contacts that entered a queue (a transfer counts once per queue entered).",
     "service_level": (
-        "Answered within the queue's threshold / (answered + abandoned − short abandons). "
+        "Metric service_level: under each queue's service-level policy; by default answered "
+        "within the queue's threshold / (answered + abandoned − short abandons). "
         "Target: the queue's own; for several queues, the offered-weighted mean of their targets."
     ),
     "abandonment": "Abandoned / offered.",

@@ -62,6 +62,8 @@ INTERVAL_COLS = {
     "answered_wait_seconds": "bigint",
     "abandoned_wait_seconds": "bigint",
     "max_wait_seconds": "bigint",
+    "sl_numerator": "bigint",
+    "sl_denominator": "bigint",
     "handled": "bigint",
     "talk_seconds": "bigint",
     "hold_seconds": "bigint",
@@ -140,6 +142,9 @@ def _intervals(rng: random.Random) -> list[dict]:
                         "answered_wait_seconds": rng.randint(0, 60 * answered),
                         "abandoned_wait_seconds": rng.randint(0, 90 * abandoned),
                         "max_wait_seconds": rng.randint(0, 300),
+                        # The default policy (short abandons excluded), as the mart writes it.
+                        "sl_numerator": within,
+                        "sl_denominator": answered + abandoned - short,
                         "handled": answered,
                         "talk_seconds": talk,
                         "hold_seconds": hold,
@@ -221,9 +226,42 @@ def build_serving_db(path: Path, seed: int = 20240301) -> FixtureData:
     return FixtureData(path=path, queues=queues, intervals=intervals, surveys=surveys)
 
 
+def write_semantic_manifest(folder: Path) -> Path:
+    """Parse the dbt project (no warehouse needed) and put its semantic manifest in ``folder``.
+
+    The app looks for ``semantic_manifest.json`` next to the snapshot first, as a published
+    snapshot carries it. The profile points at a file named ``warehouse.duckdb`` so the
+    manifest's catalog matches the fixture snapshot's file stem.
+    """
+    import os
+    import shutil
+    import subprocess
+
+    target = folder / "dbt_target"
+    env = {
+        **os.environ,
+        "SWITCHBOARD_WAREHOUSE": str(folder / "warehouse.duckdb"),
+        "SWITCHBOARD_DATA_DIR": str(folder),
+    }
+    dbt = str(Path(sys.executable).parent / "dbt")
+    project = REPO_ROOT / "dbt_project"
+    subprocess.run(
+        [dbt, "parse", "--quiet", "--project-dir", str(project), "--profiles-dir", str(project),
+         "--target-path", str(target), "--log-path", str(folder / "dbt_logs")],
+        check=True, env=env, cwd=project, capture_output=True, timeout=600,
+    )
+    out = folder / "semantic_manifest.json"
+    shutil.copyfile(target / "semantic_manifest.json", out)
+    shutil.rmtree(target, ignore_errors=True)
+    return out
+
+
 @pytest.fixture(scope="session")
 def serving_fixture(tmp_path_factory) -> FixtureData:
-    return build_serving_db(tmp_path_factory.mktemp("serving") / "warehouse.duckdb")
+    folder = tmp_path_factory.mktemp("serving")
+    data = build_serving_db(folder / "warehouse.duckdb")
+    write_semantic_manifest(folder)
+    return data
 
 
 @pytest.fixture
