@@ -1,0 +1,131 @@
+"""apps.queries.semantic: compile only, cache, run read-only, cast counts, catalog handling."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+
+from apps.queries import semantic
+from apps.queries.filters import ServiceFilters
+from apps.queries.semantic import MetricQuery
+
+
+def _tiny_snapshot(path):
+    """Two queues, two 30-minute intervals: just the columns the queue metrics read."""
+    con = duckdb.connect(str(path))
+    con.execute(
+        """
+        create table dim_queues as
+        select * from (values ('q1', 'Billing', 'care', 'LON', 'Europe/London', true),
+                              ('q2', 'Sales', 'sales', 'NYC', 'America/New_York', true))
+            as t(queue_id, queue_name, line_of_business, site_id, site_timezone, is_configured)
+        """
+    )
+    con.execute(
+        """
+        create table fct_queue_intervals as
+        select * from (values
+            ('q1', 'LON', timestamp '2024-03-01 08:00', date '2024-03-01', 10, 8, 2, 1, 6, 9, 80.0, 120, 8, 2400, 50),
+            ('q1', 'LON', timestamp '2024-03-01 08:30', date '2024-03-01', 4, 4, 0, 0, 4, 4, 80.0, 60, 4, 800, 30),
+            ('q2', 'NYC', timestamp '2024-03-02 09:00', date '2024-03-02', 5, 3, 2, 0, 1, 5, 70.0, 300, 3, 900, 200)
+        ) as t(queue_id, site_id, interval_start_local, interval_date, offered, answered, abandoned,
+               short_abandoned, sl_numerator, sl_denominator, sl_target_pct, answered_wait_seconds,
+               handled, handle_seconds, max_wait_seconds)
+        """
+    )
+    con.execute(
+        """
+        create table fct_survey_responses as
+        select * from (values ('s1', 'q1', date '2024-03-01', 5), ('s2', 'q1', date '2024-03-01', 2),
+                              ('s3', 'q1', date '2024-03-01', null), ('s4', 'q2', date '2024-03-02', 4))
+            as t(response_id, queue_id, sent_date, csat)
+        """
+    )
+    con.close()
+
+
+@pytest.fixture
+def snapshot(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    _tiny_snapshot(path)
+    return path
+
+
+def test_compiled_sql_is_cached_per_request(layer):
+    q = MetricQuery(metrics=("service_level",), group_by=("metric_time__day",))
+    before = layer.compile_cache_info().hits
+    sql = layer.compile(q)
+    assert '"warehouse"."main"."fct_queue_intervals"' in sql
+    assert layer.compile(MetricQuery(metrics=("service_level",), group_by=("metric_time__day",))) == sql
+    assert layer.compile_cache_info().hits == before + 1
+
+
+def test_every_metric_and_saved_query_compiles(layer):
+    for name in layer.metric_names():
+        assert layer.compile(MetricQuery(metrics=(name,), group_by=("metric_time__day",)))
+    for name in layer.saved_query_names():
+        assert layer.compile(MetricQuery(saved_query=name, limit=5))
+
+
+def test_query_runs_read_only_and_returns_integer_counts(layer, snapshot):
+    df = layer.query(
+        MetricQuery(
+            metrics=("offered_contacts", "service_level", "average_speed_of_answer"),
+            group_by=("queue", "metric_time__day"),
+            order_by=("queue",),
+        ),
+        snapshot,
+    )
+    assert df["offered_contacts"].dtype == "int64"
+    rows = {r.queue: r for r in df.itertuples()}
+    assert rows["q1"].offered_contacts == 14
+    assert rows["q1"].service_level == pytest.approx(10 / 13)
+    assert rows["q1"].average_speed_of_answer == pytest.approx(180 / 12)
+    assert rows["q2"].service_level == pytest.approx(1 / 5)
+
+
+def test_overview_kpis_apply_the_sidebar_filters(layer, snapshot):
+    f = ServiceFilters(date(2024, 3, 1), date(2024, 3, 2), lines_of_business=("care",))
+    k = semantic.overview_kpis(layer, f, snapshot)
+    assert (k.offered, k.answered, k.abandoned, k.handled) == (14, 12, 2, 12)
+    assert k.service_level == pytest.approx(10 / 13)
+    assert k.sl_target == pytest.approx(0.8)
+    assert k.aht_seconds == pytest.approx(3200 / 12)
+    assert (k.csat, k.csat_responses) == (pytest.approx(3.5), 2)
+    f = ServiceFilters(date(2024, 3, 2), date(2024, 3, 2), site_ids=("NYC",), queue_ids=("q2",))
+    k = semantic.overview_kpis(layer, f, snapshot)
+    assert k.offered == 5 and k.abandonment_rate == pytest.approx(0.4)
+    assert (k.csat, k.csat_responses) == (pytest.approx(4.0), 1)
+
+
+def test_a_snapshot_with_another_file_name_is_attached_as_the_manifest_catalog(layer, tmp_path):
+    other = tmp_path / "snapshot_copy.duckdb"
+    _tiny_snapshot(other)
+    df = layer.query(MetricQuery(metrics=("offered_contacts",)), other)
+    assert int(df["offered_contacts"].iloc[0]) == 19
+
+
+def test_filters_quote_literals():
+    f = ServiceFilters(date(2024, 3, 1), date(2024, 3, 7), queue_ids=("o'neil",))
+    where = semantic.service_filters_where(f)
+    assert where[0] == (
+        "{{ TimeDimension('metric_time', 'day') }} between '2024-03-01' and '2024-03-07'"
+    )
+    assert where[1] == "{{ Entity('queue') }} in ('o''neil')"
+
+
+def test_saved_query_narrowed_by_a_date_filter(layer, snapshot):
+    sql = layer.compile(
+        MetricQuery(
+            saved_query="daily_service_summary",
+            where=(semantic.date_range_filter(date(2024, 3, 1), date(2024, 3, 1)),),
+        )
+    )
+    with duckdb.connect(str(snapshot), read_only=True) as con:
+        df = semantic.run_sql(con, sql)
+    assert list(df["queue"]) == ["q1"]
+    assert df["offered_contacts"].iloc[0] == 14
+    assert df["longest_wait"].iloc[0] == 50
+    assert df["queue__queue_name"].iloc[0] == "Billing"
