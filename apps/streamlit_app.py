@@ -43,6 +43,14 @@ PAGES = {
             default=True,
         ),
     ],
+    "Reference": [
+        st.Page(
+            APP_DIR / "app_pages" / "metric_catalog.py",
+            title="Metric catalog",
+            icon=":material/menu_book:",
+            url_path="metric-catalog",
+        ),
+    ],
 }
 
 

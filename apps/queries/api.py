@@ -35,6 +35,7 @@ __all__ = [
     "SnapshotVersion",
     "filter_options",
     "kpi_summary",
+    "metric_catalog",
     "metric_query",
     "queue_table",
     "saved_query",
@@ -101,6 +102,18 @@ def filter_options() -> FilterOptions:
 
 def kpi_summary(f: ServiceFilters) -> OverviewKpis:
     return _kpi_summary(snapshot_version(), _manifest_key(), f)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _metric_catalog(manifest_path: str, manifest_mtime_ns: int):
+    from orchestration.lib.metric_catalog import build_catalog
+
+    return build_catalog(Path(manifest_path).read_text())
+
+
+def metric_catalog():
+    """The metric catalog (orchestration.lib.metric_catalog.Catalog) of the current manifest."""
+    return _metric_catalog(*_manifest_key())
 
 
 def metric_query(q: MetricQuery) -> pd.DataFrame:
