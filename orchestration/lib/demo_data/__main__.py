@@ -8,6 +8,16 @@ Measured generation rate (2-core machine shared with other jobs, load average 4-
 - ``--days 30 --agents 500``: 764,471 segments in 40 s wall (22.5 s CPU).
 - default ``--days 90 --agents 60`` (ending 2026-11-22): 285,875 segments in 5.9 s (48,000 segments/s).
 
+After the staffing/service-level retune (square-root staffing, SL-driven routing, 2026-11-23,
+load average 6-7, back-to-back against the previous version on the same machine):
+
+- ``--days 30 --agents 500 --seed 42 --end-date 2026-11-22``: 791,258 segments (+3.5%) in 21.7-23.5 s
+  CPU (previous version: 764,471 segments in 20.3-21.9 s CPU), i.e. ~34,700 vs ~36,200 segments
+  per CPU-second (-4%); wall clock 29-50 s for both, dominated by the machine's load. A year at
+  500 seats is therefore about 9.6 M segments (not re-measured).
+- default ``--days 90 --agents 60`` (ending 2026-11-22): 260,418 segments (48 per agent per
+  calendar day; small centers need a larger staffing buffer, so run at lower occupancy).
+
 Single process, pure Python event loop (heap + merged sorted arrivals), lines formatted with
 f-strings and a precomputed time-of-day table, one file write per table per day.
 """

@@ -57,6 +57,11 @@ QUEUE_TEMPLATES: tuple[QueueTemplate, ...] = (
     QueueTemplate("US Customer Service", "service", "NYC", 1.3, 190, 30, 0.22, 0.08, 0.15, 20, 80.0, 300, True),
 )
 DEFAULT_QUEUES = 5
+
+# Channel mix: this share of the contacts that stay on the named queue (no transfer, flow-out or
+# callback) arrive by web chat instead of voice, so channel is a dimension with two values.
+CHAT_QUEUE = "UK Customer Service"
+CHAT_SHARE = 0.05
 MAX_QUEUES = len(QUEUE_TEMPLATES)
 
 WRAPUP_RESOLVED = {

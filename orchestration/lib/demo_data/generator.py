@@ -1,12 +1,17 @@
 """The demo contact center: HR plan, daily schedules, queue simulation, CRM/survey/QA side effects.
 
 Day by day (site-local dates), for each site:
-1. who works (hires, leavers, days off, approved leave), shift starts chosen greedily so staffing
-   follows the intraday demand curve, breaks/lunch/meetings/coaching/training in local time;
+1. who works (hires, leavers, days off, approved leave), shift starts chosen greedily so the
+   on-queue heads (net of breaks and lunch) follow a square-root-staffed demand curve
+   (N = A + SAFETY * sqrt(A): thin early/evening intervals get a relatively larger buffer),
+   breaks/lunch/meetings/coaching/training in local time;
 2. adherence noise (late log-ins, long breaks, early log-outs, no-shows with a sick request);
-3. arrivals: Poisson per minute with intraday and per-queue shape, daily volume derived from the
-   planned on-queue capacity (so weekends are lower because fewer agents are scheduled) with
-   day-to-day noise and occasional spike days;
+3. arrivals: Poisson per minute with intraday and per-queue shape; the daily volume is the load
+   the scheduled heads (less planned shrinkage) carry under the same square-root rule (so
+   weekends are lower because fewer agents are scheduled, and a 500-seat center runs at higher
+   occupancy than a 60-seat one), times forecast error: day-to-day noise, occasional spike
+   days, Mondays 5% busier than planned. Caller patience is log-normal with a median of
+   120 s + 1.5 x the queue's service-level threshold;
 4. the event simulation (``simulate.py``) with skills routing, abandonment, flow-outs,
    callbacks, transfers and retries;
 5. side effects of each contact: resolution, repeat contacts on later days, surveys, CRM
@@ -47,9 +52,43 @@ SHIFT_MIN = 510  # 8.5 h including a 30 min unpaid lunch
 SHIFT_STARTS = tuple(range(C.OPEN_MIN, C.CLOSE_MIN - SHIFT_MIN + 1, 30))  # 08:00 .. 11:30
 SLOT = 15
 N_SLOTS = (C.CLOSE_MIN - C.OPEN_MIN) // SLOT
-TARGET_OCCUPANCY = 0.82
+
+
+def _on_queue_profile() -> np.ndarray:
+    """Expected on-queue share of each 15-min slot of a shift (``_plan_day``'s break, lunch
+    and break with their random offsets)."""
+    p = np.ones(SHIFT_MIN // SLOT)
+    for k in (7, 8, 9):  # first break at +120 min +- 15
+        p[k] -= 1 / 3
+    for k in range(14, 19):  # 30-min lunch at +240 min +- 30
+        p[k] -= 1 / 5
+        p[k + 1] -= 1 / 5
+    for k in (25, 26, 27):  # second break at +390 min +- 15
+        p[k] -= 1 / 3
+    return p
+
+
+ON_QUEUE_PROFILE = _on_queue_profile()
+START_SLOT_WINDOWS = np.array([(s - C.OPEN_MIN) // SLOT for s in SHIFT_STARTS])[:, None] + np.arange(SHIFT_MIN // SLOT)
 ANNUAL_ATTRITION = 0.30
 STAFF_WEIGHT = 0.7
+# Square-root staffing: N agents on queue carry A erlangs with N = A + SAFETY * sqrt(A), so thin
+# intervals (early, evening) get a relatively larger buffer than the peaks, as a WFM plan would.
+SAFETY = 0.65
+# Planned shrinkage of scheduled on-queue heads (lateness, long breaks, early log-outs, absence).
+SHRINKAGE = 0.08
+# Chance that an agent is also skilled on each other queue of the site (pooling across queues).
+SECOND_SKILL_P = 0.7
+TECH_SKILL_P = 0.6  # technical support is a specialist skill: fewer cross-trained agents
+
+
+def _carried_load(heads: np.ndarray) -> np.ndarray:
+    """Erlangs A that N heads carry under square-root staffing: solve N = A + SAFETY * sqrt(A)."""
+    return ((np.sqrt(SAFETY * SAFETY + 4.0 * heads) - SAFETY) / 2.0) ** 2
+
+
+def _required_heads(load: np.ndarray) -> np.ndarray:
+    return load + SAFETY * np.sqrt(load)
 
 
 @dataclass
@@ -179,8 +218,13 @@ class DemoGenerator:
                 max_wait=q.tpl.max_wait if flow_to >= 0 else None,
                 flow_to=flow_to,
                 offers_callback=q.tpl.offers_callback,
+                sl_threshold=q.tpl.sl_threshold,
             )
         self.qparams = [q.params for q in self.queues]
+        # caller patience (log-normal, sigma 1): median 150 s on a 20 s queue, longer where callers
+        # expect to wait (210 s on a 60 s technical queue)
+        self.patience_median = np.array([120.0 + 1.5 * q.tpl.sl_threshold for q in self.queues])
+        self.chat_queue = next((q.idx for q in self.queues if q.tpl.queue_name == C.CHAT_QUEUE), -1)
         total = sum(q.tpl.share for q in self.queues)
         self.site_share = [sum(self.queues[i].tpl.share for i in sq) / total for sq in self.site_queues]
         hours = (np.arange(C.OPEN_MIN, C.CLOSE_MIN) + 0.5) / 60.0
@@ -232,7 +276,10 @@ class DemoGenerator:
         sq = self.site_queues[site]
         if primary is None:
             primary = r.choices(sq, weights=[self.queues[i].tpl.share for i in sq])[0]
-        skills = [primary] + [q for q in sq if q != primary and r.random() < 0.5]
+        skills = [primary] + [
+            q for q in sq
+            if q != primary and r.random() < (TECH_SKILL_P if self.queues[q].tpl.line_of_business == "technical" else SECOND_SKILL_P)
+        ]
         if team is None:
             lob = self.queues[primary].tpl.line_of_business
             cands = [t for t in self.site_teams[site] if self.teams[t].lob == lob] or self.site_teams[site]
@@ -398,19 +445,30 @@ class DemoGenerator:
         if not agents:
             return []
         dem = self.site_slot_demand[site]
-        orig = dem / dem.sum() * len(agents) * (SHIFT_MIN // SLOT)
+        prof = ON_QUEUE_PROFILE
+        # heads per slot: square-root staffing of the forecast load, scaled (bisection on the
+        # load level) so that the curve uses exactly the on-queue agent-slots of today's shifts
+        total = len(agents) * prof.sum()
+        dem = dem / dem.sum()
+        lo, hi = 0.0, float(total)
+        for _ in range(30):
+            mid = (lo + hi) / 2
+            if _required_heads(mid * dem).sum() > total:
+                hi = mid
+            else:
+                lo = mid
+        orig = np.maximum(_required_heads(lo * dem), 1e-3)
         rem = orig.copy()
-        w = SHIFT_MIN // SLOT
-        starts_slots = np.array([(s - C.OPEN_MIN) // SLOT for s in SHIFT_STARTS])
+        idx = START_SLOT_WINDOWS
         out = []
-        noise = self.npr.random((len(agents), len(starts_slots))) * 0.01
+        noise = self.npr.random((len(agents), len(SHIFT_STARTS))) * 0.01
         for k in range(len(agents)):
-            # relative shortfall: thin edges of the day count as much as the peaks
-            cs = np.concatenate(([0.0], np.cumsum(rem / orig)))
-            score = cs[starts_slots + w] - cs[starts_slots] + noise[k]
+            # relative shortfall (thin edges of the day count as much as the peaks), weighted by
+            # the expected on-queue profile of a shift (breaks and lunch leave gaps)
+            score = (rem / orig)[idx] @ prof + noise[k]
             j = int(np.argmax(score))
-            st = int(starts_slots[j])
-            rem[st : st + w] -= 1.0
+            st = int(idx[j, 0])
+            rem[st : st + len(prof)] -= prof
             out.append(SHIFT_STARTS[j])
         return out
 
@@ -582,7 +640,6 @@ class DemoGenerator:
         abs_p = 0.045 if weekday == 0 else 0.03
         sim_agents: list[SimAgent] = []
         sim_hr: list[Agent] = []
-        cap_seconds = 0
         staff = np.zeros(C.CLOSE_MIN - C.OPEN_MIN + 1)
         coaching_rows = []
         for a, st in zip(working, starts):
@@ -593,7 +650,6 @@ class DemoGenerator:
             for act, sm, em in acts:
                 sched.append(f"{a.agent_id},{act},{loc(base + sm * 60, off)},{loc(base + em * 60, off)}")
                 if act == "on_queue":
-                    cap_seconds += (em - sm) * 60
                     lo = min(max(sm, C.OPEN_MIN), C.CLOSE_MIN) - C.OPEN_MIN
                     hi = min(max(em, C.OPEN_MIN), C.CLOSE_MIN) - C.OPEN_MIN
                     staff[lo] += 1
@@ -643,8 +699,13 @@ class DemoGenerator:
             sim_hr.append(a)
 
         # arrivals
-        noise = r.lognormvariate(0, 0.07) * (1.25 if r.random() < 0.04 else 1.0)
-        volume = cap_seconds * TARGET_OCCUPANCY / self.site_aht[s] * noise * 0.95
+        # forecast error: day-to-day noise, occasional spike days, Mondays busier than planned
+        noise = r.lognormvariate(0, 0.07) * (1.25 if r.random() < 0.04 else 1.0) * (1.05 if weekday == 0 else 1.0)
+        # planned load per minute: what the scheduled heads (less planned shrinkage) carry at
+        # target service level; transfers add ~6% internal segments on top of the arrivals
+        staff = np.cumsum(staff)[:-1]
+        load = _carried_load(staff * (1.0 - SHRINKAGE))
+        volume = float(load.sum()) * 60.0 / self.site_aht[s] / 1.06 * noise
         contacts: list[Contact] = []
         site_code = site.site_id[0]
         day_code = date.fromordinal(d).strftime("%Y%m%d")
@@ -654,8 +715,7 @@ class DemoGenerator:
             contacts.append(c)
             return c
 
-        staff = np.cumsum(staff)[:-1]
-        staff_shape = staff / staff.sum() if staff.sum() > 0 else None
+        staff_shape = load / load.sum() if load.sum() > 0 else None
         arrivals = self._arrivals(s, d, base, volume, contacts, staff_shape)
         close_t = base + C.CLOSE_MIN * 60
         segs = simulate_day(r, self.qparams, sim_agents, arrivals, new_contact, close_t) if arrivals or sim_agents else []
@@ -676,8 +736,13 @@ class DemoGenerator:
         agents = self.agents
         calls = L["calls"]
         by_agent: dict[int, list[Seg]] = {}
+        chat_q = self.chat_queue
+        chat_cut = int(C.CHAT_SHARE * 1000)
         for c in contacts:
             c.cid = f"{day_code}{site_code}{c.num:06d}"
+            sg = c.segs
+            if sg[0].q == chat_q and len(sg) == 1 and sg[0].direction == INBOUND and (c.num * 7919) % 1000 < chat_cut:
+                c.channel = "chat"
         for c in contacts:
             self._contact_effects(c, s, d, sim_agents, by_agent)
         segs.sort(key=lambda x: (x.entered, x.contact.num, x.seq))
@@ -687,7 +752,7 @@ class DemoGenerator:
             ans = x.outcome == ANSWERED
             aid = agents[sim_agents[x.agent].gidx].agent_id if ans else ""
             calls.append(
-                f"{cid}-{x.seq},{cid},{x.seq},voice,{DIRECTION_NAMES[x.direction]},{qs[x.q].queue_id},"
+                f"{cid}-{x.seq},{cid},{x.seq},{c.channel},{DIRECTION_NAMES[x.direction]},{qs[x.q].queue_id},"
                 f"{('CU%08d' % c.customer) if c.ident else ''},{c.phone},{utc(x.entered)},"
                 f"{utc(x.answered) if ans else ''},{utc(x.ended)},{aid},{OUTCOME_NAMES[x.outcome]},"
                 f"{x.talk},{x.hold},{x.hold_count},{x.acw},{qs[x.transfer_to].queue_id if x.transfer_to >= 0 else ''},"
@@ -725,10 +790,12 @@ class DemoGenerator:
         qarr = np.concatenate(q_l)
         order = np.lexsort((qarr, times))
         times = times[order].tolist()
-        qarr = qarr[order].tolist()
+        qarr = qarr[order]
+        pat_median = self.patience_median[qarr]
+        qarr = qarr.tolist()
         n = len(times)
         short = npr.random(n) < 0.06
-        pat = np.where(short, npr.integers(1, 6, n), (npr.lognormal(math.log(150), 1.0, n) + 5).astype(np.int64)).tolist()
+        pat = np.where(short, npr.integers(1, 6, n), (npr.lognormal(0.0, 1.0, n) * pat_median + 5).astype(np.int64)).tolist()
         # callers: repeat contacts planned on earlier days first, then new/occasional callers
         callers: list = [None] * n
         pend = self.pending_repeats.pop((s, d), [])

@@ -8,8 +8,10 @@ Routing rules (the invariant the tests check follows from them):
 - an agent is *routable* only while idle inside one of its actual on-queue blocks, and every
   block lies inside a scheduled ``on_queue`` activity (lateness and long breaks only shorten it);
 - an arriving segment goes to the longest-idle routable agent skilled for its queue, else waits;
-- an agent that frees up (end of ACW) before its block ends takes the longest-waiting segment
-  among its skilled queues; at or after the block end it leaves for its next aux activity
+- an agent that frees up (end of ACW) before its block ends takes, among the heads of its
+  skilled queues (each FCFS), the segment closest to breaching its queue's service-level
+  threshold (earliest ``entered + threshold``: service-level-driven routing, so a 60 s queue
+  yields to a 20 s one); at or after the block end it leaves for its next aux activity
   (late, if a call ran over: a natural adherence miss) or logs out (overtime).
 So every answered segment's ``answered_at`` lies in an on_queue schedule row, and the agent's
 ``on_contact`` state starts exactly at ``answered_at``.
@@ -37,7 +39,7 @@ EV_BLOCK_END, EV_FREE, EV_BLOCK_START, EV_PATIENCE, EV_NEWSEG = 0, 1, 2, 3, 4
 
 
 class Contact:
-    __slots__ = ("num", "customer", "phone", "ident", "direction", "segs", "prev_abandoned", "prev_unresolved", "cid")
+    __slots__ = ("num", "customer", "phone", "ident", "direction", "segs", "prev_abandoned", "prev_unresolved", "cid", "channel")
 
     def __init__(self, num, customer, phone, ident, direction, prev_abandoned=False, prev_unresolved=False):
         self.num = num
@@ -49,6 +51,7 @@ class Contact:
         self.prev_abandoned = prev_abandoned
         self.prev_unresolved = prev_unresolved
         self.cid = ""
+        self.channel = "voice"
 
 
 class Seg:
@@ -108,6 +111,7 @@ class QueueParams:
     max_wait: int | None
     flow_to: int
     offers_callback: bool
+    sl_threshold: int = 20  # seconds; routing serves the waiting segment closest to breaching it
 
 
 def simulate_day(
@@ -131,6 +135,7 @@ def simulate_day(
 
     nq = len(queues)
     na = len(agents)
+    thr = [qp.sl_threshold for qp in queues]
     status = [0] * na  # 0 away, 1 idle (routable), 2 busy
     token = [0] * na
     bidx = [0] * na
@@ -205,15 +210,18 @@ def simulate_day(
     def try_take(i: int, t: int) -> None:
         best = None
         bdq = None
+        bkey = 0
         for q in agents[i].skills:
             dq = waitq[q]
             while dq and dq[0].status != 0:
                 dq.popleft()
             if dq:
                 s = dq[0]
-                if best is None or s.entered < best.entered:
+                key = s.entered + thr[q]
+                if best is None or key < bkey:
                     best = s
                     bdq = dq
+                    bkey = key
         if best is not None:
             bdq.popleft()
             answer(best, i, t)
