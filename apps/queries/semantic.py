@@ -254,9 +254,7 @@ class _Connection:
             # under the catalog name the SQL uses.
             self.con = duckdb.connect()
             for catalog in sorted(self.catalogs):
-                self.con.execute(
-                    f"attach {sql_literal(str(self.path))} as \"{catalog}\" (read_only)"
-                )
+                self.con.execute(f'attach {sql_literal(str(self.path))} as "{catalog}" (read_only)')
         return self.con
 
     def __exit__(self, *exc) -> None:

@@ -35,12 +35,32 @@ CATEGORY_TITLES = {
 }
 # The names issue 4 fixes for reports and users (README, app): flagged in the catalog.
 HEADLINE_METRICS = (
-    "offered_contacts", "answered_contacts", "abandoned_contacts", "abandonment_rate",
-    "service_level", "average_speed_of_answer", "average_handle_time", "average_talk_time",
-    "average_hold_time", "average_acw_time", "transfer_rate", "occupancy", "utilization",
-    "adherence", "conformance", "shrinkage", "first_contact_resolution_rate", "csat_score",
-    "csat_top2box_rate", "nps", "survey_response_rate", "qa_score", "sales_conversion_rate",
-    "revenue_per_handled_contact", "complaint_rate", "attrition_rate",
+    "offered_contacts",
+    "answered_contacts",
+    "abandoned_contacts",
+    "abandonment_rate",
+    "service_level",
+    "average_speed_of_answer",
+    "average_handle_time",
+    "average_talk_time",
+    "average_hold_time",
+    "average_acw_time",
+    "transfer_rate",
+    "occupancy",
+    "utilization",
+    "adherence",
+    "conformance",
+    "shrinkage",
+    "first_contact_resolution_rate",
+    "csat_score",
+    "csat_top2box_rate",
+    "nps",
+    "survey_response_rate",
+    "qa_score",
+    "sales_conversion_rate",
+    "revenue_per_handled_contact",
+    "complaint_rate",
+    "attrition_rate",
 )
 
 
@@ -91,7 +111,9 @@ def _definition(metric: dict, measures: dict[str, dict]) -> str:
     if kind == "simple":
         measure = tp["measure"]["name"] if isinstance(tp["measure"], dict) else tp["measure"]
         m = measures.get(measure, {})
-        text = f"{m.get('agg', '?')}({_one_line(m.get('expr') or measure)}) of {m.get('model', '?')}"
+        text = (
+            f"{m.get('agg', '?')}({_one_line(m.get('expr') or measure)}) of {m.get('model', '?')}"
+        )
         if m.get("non_additive"):
             text += f"; non-additive over {m['non_additive']}"
         return text
@@ -148,7 +170,9 @@ def _group_by_items(manifest_text: str) -> dict[str, tuple[tuple[str, ...], tupl
             dims.add(d.dunder_name)
         grains = ()
         if base_grain in grains_order:
-            grains = tuple(f"metric_time__{g}" for g in grains_order[grains_order.index(base_grain):])
+            grains = tuple(
+                f"metric_time__{g}" for g in grains_order[grains_order.index(base_grain) :]
+            )
         out[metric.name] = (grains, tuple(sorted(dims)))
     return out
 
@@ -245,7 +269,7 @@ def render_markdown(catalog: Catalog) -> str:
         "Every KPI is defined once, in the dbt semantic layer, and computed by MetricFlow from the",
         "marts' additive primitives: ratios are ratios of sums, never averages of averages. Query",
         "any metric with `mf query --metrics <name> --group-by <items>` (see the README section",
-        "\"Semantic layer\") or in the app's *Metric catalog* page. Metrics marked **★** are the",
+        '"Semantic layer") or in the app\'s *Metric catalog* page. Metrics marked **★** are the',
         "stable names reports rely on; the others are variants and the additive inputs of the",
         "ratios (useful to re-aggregate in a BI tool).",
         "",
@@ -302,7 +326,12 @@ def render_markdown(catalog: Catalog) -> str:
     lines += ["## Dimension sets", ""]
     for key, label in sets.items():
         lines += [f"### Dimension set {label}", "", ", ".join(f"`{k}`" for k in key) or "-", ""]
-    lines += ["## Saved queries", "", "Run with `mf query --saved-query <name>` (add `--where`, `--order`, `--limit`).", ""]
+    lines += [
+        "## Saved queries",
+        "",
+        "Run with `mf query --saved-query <name>` (add `--where`, `--order`, `--limit`).",
+        "",
+    ]
     for q in catalog.saved_queries:
         lines += [
             f"### `{q.name}`",
@@ -318,7 +347,10 @@ def render_markdown(catalog: Catalog) -> str:
 
 def default_manifest_path() -> Path:
     settings = get_settings()
-    return Path(getattr(settings, "dbt_target_dir", REPO_ROOT / "dbt_project" / "target")) / "semantic_manifest.json"
+    return (
+        Path(getattr(settings, "dbt_target_dir", REPO_ROOT / "dbt_project" / "target"))
+        / "semantic_manifest.json"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,7 +13,9 @@ def app(serving_env):
     return AppTest.from_file(APP, default_timeout=90)
 
 
-def test_metric_catalog_page_lists_the_headline_metrics_and_runs_a_saved_query(app, serving_env, expected):
+def test_metric_catalog_page_lists_the_headline_metrics_and_runs_a_saved_query(
+    app, serving_env, expected
+):
     at = app.run()
     at.switch_page("app_pages/metric_catalog.py").run()
     assert not at.exception
@@ -23,7 +25,10 @@ def test_metric_catalog_page_lists_the_headline_metrics_and_runs_a_saved_query(a
     # The saved query "daily_service_summary" runs on the fixture: its offered total over the
     # default period equals the fixture's own sum.
     summary = at.dataframe[1].value
-    start, end = serving_env.last_day.replace(day=serving_env.last_day.day - 6), serving_env.last_day
+    start, end = (
+        serving_env.last_day.replace(day=serving_env.last_day.day - 6),
+        serving_env.last_day,
+    )
     exp = expected(serving_env, start, end)
     assert int(summary["offered_contacts"].sum()) == exp["offered"]
     assert not at.warning

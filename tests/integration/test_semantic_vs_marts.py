@@ -72,17 +72,39 @@ QUEUE_DAILY = Comparison(
         left join targets as t on t.queue_id = r.queue_id and t.interval_date = r.interval_date
     """,
     metrics=(
-        "offered_contacts", "answered_contacts", "abandoned_contacts", "short_abandoned_contacts",
-        "flowed_out_contacts", "callback_requested_contacts", "answered_within_threshold_contacts",
-        "handled_contacts", "transfers", "longest_wait", "abandonment_rate",
-        "abandonment_rate_excluding_short", "short_abandon_rate", "service_level",
-        "queue_sl_numerator_metric", "queue_sl_denominator_metric", "service_level_target",
-        "queue_sl_target_x_offered_metric", "average_speed_of_answer",
-        "queue_answered_wait_seconds_metric", "average_abandon_time",
-        "queue_abandoned_wait_seconds_metric", "average_handle_time", "queue_handle_seconds_metric",
-        "average_talk_time", "queue_talk_seconds_metric", "average_hold_time",
-        "queue_hold_seconds_metric", "average_acw_time", "queue_acw_seconds_metric", "transfer_rate",
-        "holds_per_handled_contact", "queue_holds_metric",
+        "offered_contacts",
+        "answered_contacts",
+        "abandoned_contacts",
+        "short_abandoned_contacts",
+        "flowed_out_contacts",
+        "callback_requested_contacts",
+        "answered_within_threshold_contacts",
+        "handled_contacts",
+        "transfers",
+        "longest_wait",
+        "abandonment_rate",
+        "abandonment_rate_excluding_short",
+        "short_abandon_rate",
+        "service_level",
+        "queue_sl_numerator_metric",
+        "queue_sl_denominator_metric",
+        "service_level_target",
+        "queue_sl_target_x_offered_metric",
+        "average_speed_of_answer",
+        "queue_answered_wait_seconds_metric",
+        "average_abandon_time",
+        "queue_abandoned_wait_seconds_metric",
+        "average_handle_time",
+        "queue_handle_seconds_metric",
+        "average_talk_time",
+        "queue_talk_seconds_metric",
+        "average_hold_time",
+        "queue_hold_seconds_metric",
+        "average_acw_time",
+        "queue_acw_seconds_metric",
+        "transfer_rate",
+        "holds_per_handled_contact",
+        "queue_holds_metric",
     ),
 )
 
@@ -103,9 +125,15 @@ SEGMENT_DAILY = Comparison(
         from rpt_queue_daily
     """,
     metrics=(
-        "offered_segments", "abandoned_segments", "abandonment_rate_by_segment",
-        "service_level_by_segment", "segment_sl_numerator_metric", "segment_sl_denominator_metric",
-        "handled_segments", "segment_handle_seconds_metric", "average_handle_time_by_segment",
+        "offered_segments",
+        "abandoned_segments",
+        "abandonment_rate_by_segment",
+        "service_level_by_segment",
+        "segment_sl_numerator_metric",
+        "segment_sl_denominator_metric",
+        "handled_segments",
+        "segment_handle_seconds_metric",
+        "average_handle_time_by_segment",
     ),
 )
 
@@ -127,10 +155,18 @@ CUSTOMER_DAILY = Comparison(
         from rpt_customer_daily
     """,
     metrics=(
-        "customer_contacts", "handled_customer_contacts", "first_contact_resolution_rate",
-        "fcr_contacts_metric", "fcr_resolved_contacts_metric", "sales_conversion_rate",
-        "handled_sales_contacts", "converted_sales_contacts_metric", "sales_revenue_metric",
-        "revenue_per_handled_contact", "complaint_cases_metric", "complaint_rate",
+        "customer_contacts",
+        "handled_customer_contacts",
+        "first_contact_resolution_rate",
+        "fcr_contacts_metric",
+        "fcr_resolved_contacts_metric",
+        "sales_conversion_rate",
+        "handled_sales_contacts",
+        "converted_sales_contacts_metric",
+        "sales_revenue_metric",
+        "revenue_per_handled_contact",
+        "complaint_cases_metric",
+        "complaint_rate",
     ),
 )
 
@@ -153,11 +189,21 @@ SURVEY_DAILY = Comparison(
         from rpt_customer_daily
     """,
     metrics=(
-        "surveys_sent_metric", "surveys_responded_metric", "survey_response_rate",
-        "csat_responses_metric", "csat_sum_metric", "csat_score", "csat_top2box_rate",
-        "csat_top2box_responses_metric", "nps", "nps_promoters_metric", "nps_detractors_metric",
-        "nps_responses_metric", "first_contact_resolution_rate_survey",
-        "resolved_yes_answers_metric", "resolution_answers_metric",
+        "surveys_sent_metric",
+        "surveys_responded_metric",
+        "survey_response_rate",
+        "csat_responses_metric",
+        "csat_sum_metric",
+        "csat_score",
+        "csat_top2box_rate",
+        "csat_top2box_responses_metric",
+        "nps",
+        "nps_promoters_metric",
+        "nps_detractors_metric",
+        "nps_responses_metric",
+        "first_contact_resolution_rate_survey",
+        "resolved_yes_answers_metric",
+        "resolution_answers_metric",
     ),
 )
 
@@ -201,18 +247,39 @@ AGENT_DAILY = Comparison(
         from rpt_agent_daily
     """,
     metrics=(
-        "agent_handled_contacts", "agent_handle_seconds_metric", "agent_average_handle_time",
-        "agent_transfers_metric", "agent_transfer_rate", "occupancy", "occupancy_including_acw",
-        "occupancy_excluding_acw", "agent_on_contact_seconds_metric", "agent_acw_state_seconds_metric",
-        "agent_available_seconds_metric", "agent_occupied_seconds_including_acw",
-        "agent_occupancy_base_seconds_including_acw", "agent_occupancy_base_seconds_excluding_acw",
-        "utilization", "agent_logged_in_seconds_metric", "agent_timesheet_paid_seconds_metric",
-        "adherence", "agent_adherent_seconds_metric", "agent_off_adherent_seconds_metric",
-        "agent_scheduled_work_seconds_metric", "agent_scheduled_off_seconds_metric",
-        "agent_adherent_seconds_including_off", "agent_scheduled_seconds_including_off",
-        "conformance", "agent_on_queue_seconds_metric", "agent_scheduled_on_queue_seconds_metric",
-        "shrinkage", "planned_shrinkage", "unplanned_shrinkage", "agent_shrinkage_seconds_metric",
-        "agent_planned_shrinkage_seconds_metric", "agent_unplanned_shrinkage_seconds_metric",
+        "agent_handled_contacts",
+        "agent_handle_seconds_metric",
+        "agent_average_handle_time",
+        "agent_transfers_metric",
+        "agent_transfer_rate",
+        "occupancy",
+        "occupancy_including_acw",
+        "occupancy_excluding_acw",
+        "agent_on_contact_seconds_metric",
+        "agent_acw_state_seconds_metric",
+        "agent_available_seconds_metric",
+        "agent_occupied_seconds_including_acw",
+        "agent_occupancy_base_seconds_including_acw",
+        "agent_occupancy_base_seconds_excluding_acw",
+        "utilization",
+        "agent_logged_in_seconds_metric",
+        "agent_timesheet_paid_seconds_metric",
+        "adherence",
+        "agent_adherent_seconds_metric",
+        "agent_off_adherent_seconds_metric",
+        "agent_scheduled_work_seconds_metric",
+        "agent_scheduled_off_seconds_metric",
+        "agent_adherent_seconds_including_off",
+        "agent_scheduled_seconds_including_off",
+        "conformance",
+        "agent_on_queue_seconds_metric",
+        "agent_scheduled_on_queue_seconds_metric",
+        "shrinkage",
+        "planned_shrinkage",
+        "unplanned_shrinkage",
+        "agent_shrinkage_seconds_metric",
+        "agent_planned_shrinkage_seconds_metric",
+        "agent_unplanned_shrinkage_seconds_metric",
         "agent_shrinkage_base_seconds_metric",
     ),
 )
@@ -234,9 +301,15 @@ QA_DAILY = Comparison(
         from rpt_agent_daily
     """,
     metrics=(
-        "qa_evaluations", "qa_scored_evaluations_metric", "qa_score", "qa_score_pct_sum_metric",
-        "qa_scored_points_metric", "qa_scored_points_pct_metric", "qa_possible_points_metric",
-        "qa_critical_failures_metric", "qa_critical_failure_rate",
+        "qa_evaluations",
+        "qa_scored_evaluations_metric",
+        "qa_score",
+        "qa_score_pct_sum_metric",
+        "qa_scored_points_metric",
+        "qa_scored_points_pct_metric",
+        "qa_possible_points_metric",
+        "qa_critical_failures_metric",
+        "qa_critical_failure_rate",
     ),
 )
 
@@ -257,14 +330,26 @@ HEADCOUNT_DAILY = Comparison(
         group by team_id, headcount_date
     """,
     metrics=(
-        "headcount", "headcount_person_days_metric", "hires", "leavers", "voluntary_leavers",
-        "involuntary_leavers", "attrition_rate", "voluntary_attrition_rate",
+        "headcount",
+        "headcount_person_days_metric",
+        "hires",
+        "leavers",
+        "voluntary_leavers",
+        "involuntary_leavers",
+        "attrition_rate",
+        "voluntary_attrition_rate",
         "involuntary_attrition_rate",
     ),
 )
 
 COMPARISONS = (
-    QUEUE_DAILY, SEGMENT_DAILY, CUSTOMER_DAILY, SURVEY_DAILY, AGENT_DAILY, QA_DAILY, HEADCOUNT_DAILY,
+    QUEUE_DAILY,
+    SEGMENT_DAILY,
+    CUSTOMER_DAILY,
+    SURVEY_DAILY,
+    AGENT_DAILY,
+    QA_DAILY,
+    HEADCOUNT_DAILY,
 )
 
 
@@ -340,7 +425,9 @@ def test_semantic_layer_equals_the_marts(layer, built_demo, comparison):
 def test_the_demo_has_traffic_in_every_comparison(layer, built_demo):
     """Guard against a vacuous pass: each comparison sees non-zero data."""
     for c in COMPARISONS:
-        df = layer.query(MetricQuery(metrics=c.metrics[:1], group_by=c.group_by), built_demo.serving)
+        df = layer.query(
+            MetricQuery(metrics=c.metrics[:1], group_by=c.group_by), built_demo.serving
+        )
         assert df[c.metrics[0]].fillna(0).abs().sum() > 0, c.name
 
 
@@ -357,7 +444,9 @@ def test_semi_additive_metrics_over_a_period(layer, built_demo):
             group by 1
             """
         ).df()
-    got = layer.query(MetricQuery(metrics=("longest_wait",), group_by=("queue",)), built_demo.serving)
+    got = layer.query(
+        MetricQuery(metrics=("longest_wait",), group_by=("queue",)), built_demo.serving
+    )
     assert dict(zip(got["queue"], got["longest_wait"], strict=True)) == dict(
         zip(waits["queue"], waits["w"], strict=True)
     )

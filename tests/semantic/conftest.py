@@ -24,10 +24,24 @@ def manifest_path(tmp_path_factory) -> Path:
     }
     project = REPO / "dbt_project"
     proc = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "parse", "--quiet",
-         "--project-dir", str(project), "--profiles-dir", str(project),
-         "--target-path", str(target), "--log-path", str(folder / "logs")],
-        env=env, cwd=project, capture_output=True, text=True, timeout=600,
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            "parse",
+            "--quiet",
+            "--project-dir",
+            str(project),
+            "--profiles-dir",
+            str(project),
+            "--target-path",
+            str(target),
+            "--log-path",
+            str(folder / "logs"),
+        ],
+        env=env,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
     return target / "semantic_manifest.json"

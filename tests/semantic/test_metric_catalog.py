@@ -35,7 +35,9 @@ def test_the_catalog_lists_every_headline_metric_and_the_saved_queries(manifest_
     assert set(HEADLINE_METRICS) <= set(names)
     assert all(names[n].headline for n in HEADLINE_METRICS)
     assert {q.name for q in catalog.saved_queries} == {
-        "daily_service_summary", "queue_interval_heat_map", "agent_scorecard",
+        "daily_service_summary",
+        "queue_interval_heat_map",
+        "agent_scorecard",
     }
     md = render_markdown(catalog)
     for n in HEADLINE_METRICS:

@@ -7,11 +7,29 @@ import json
 from orchestration.lib.metric_catalog import HEADLINE_METRICS
 
 RATIO_METRICS = {
-    "abandonment_rate", "service_level", "average_speed_of_answer", "average_handle_time",
-    "average_talk_time", "average_hold_time", "average_acw_time", "transfer_rate", "occupancy",
-    "utilization", "adherence", "conformance", "shrinkage", "first_contact_resolution_rate",
-    "csat_score", "csat_top2box_rate", "nps", "survey_response_rate", "qa_score",
-    "sales_conversion_rate", "revenue_per_handled_contact", "complaint_rate", "attrition_rate",
+    "abandonment_rate",
+    "service_level",
+    "average_speed_of_answer",
+    "average_handle_time",
+    "average_talk_time",
+    "average_hold_time",
+    "average_acw_time",
+    "transfer_rate",
+    "occupancy",
+    "utilization",
+    "adherence",
+    "conformance",
+    "shrinkage",
+    "first_contact_resolution_rate",
+    "csat_score",
+    "csat_top2box_rate",
+    "nps",
+    "survey_response_rate",
+    "qa_score",
+    "sales_conversion_rate",
+    "revenue_per_handled_contact",
+    "complaint_rate",
+    "attrition_rate",
 }
 
 
@@ -52,7 +70,9 @@ def test_ratios_are_ratio_or_derived_metrics_never_averages(manifest_path):
 
 def test_semi_additive_measures_are_declared(manifest_path):
     measures = {
-        ms["name"]: ms for sm in _manifest(manifest_path)["semantic_models"] for ms in sm["measures"]
+        ms["name"]: ms
+        for sm in _manifest(manifest_path)["semantic_models"]
+        for ms in sm["measures"]
     }
     assert measures["queue_longest_wait_seconds"]["agg"] == "max"
     nad = measures["headcount_end_of_period"]["non_additive_dimension"]

@@ -58,7 +58,10 @@ def test_compiled_sql_is_cached_per_request(layer):
     before = layer.compile_cache_info().hits
     sql = layer.compile(q)
     assert '"warehouse"."main"."fct_queue_intervals"' in sql
-    assert layer.compile(MetricQuery(metrics=("service_level",), group_by=("metric_time__day",))) == sql
+    assert (
+        layer.compile(MetricQuery(metrics=("service_level",), group_by=("metric_time__day",)))
+        == sql
+    )
     assert layer.compile_cache_info().hits == before + 1
 
 
