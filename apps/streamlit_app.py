@@ -19,6 +19,7 @@ import streamlit as st  # noqa: E402
 from apps.components.filters import render_sidebar_filters  # noqa: E402
 from apps.queries import api  # noqa: E402
 from apps.queries.connection import serving_path  # noqa: E402
+from apps.queries.semantic import SemanticManifestMissingError, find_manifest  # noqa: E402
 
 st.set_page_config(
     page_title="Switchboard",
@@ -66,6 +67,11 @@ if not api.snapshot_exists():
         "Run `make demo` to generate demo exports, build the warehouse and publish it, or "
         "`make build` to build from your own files in the landing folder. Then reload this page."
     )
+
+try:
+    semantic_manifest = find_manifest()
+except SemanticManifestMissingError as exc:
+    _stop_with(f"The semantic layer is not parsed yet: {exc}")
 
 try:
     options = api.filter_options()
