@@ -9,6 +9,10 @@ Variables:
   SWITCHBOARD_WAREHOUSE  the pipeline's read-write DuckDB file (default: $DATA/warehouse.duckdb)
   SWITCHBOARD_SERVING    the published read-only snapshot (default: $DATA/serving/warehouse.duckdb)
   DAGSTER_HOME           Dagster's instance folder (default: $DATA/dagster_home)
+  SWITCHBOARD_DBT_TARGET dbt's target folder: manifest, semantic manifest, run artefacts
+                         (default: dbt_project/target; tests give each data folder its own)
+  SWITCHBOARD_FAILPOINT  test-only: name of a failpoint at which the process kills itself
+                         (see orchestration/lib/faults.py); unset in normal use
 
 The serving snapshot keeps the file stem ``warehouse`` on purpose: MetricFlow compiles SQL
 against the catalog named after the file stem, so the same compiled SQL runs on both files.
@@ -32,6 +36,8 @@ class Settings:
     warehouse_path: Path
     serving_path: Path
     dagster_home: Path
+    dbt_target_dir: Path = DBT_PROJECT_DIR / "target"
+    failpoint: str | None = None
 
     @property
     def serving_dir(self) -> Path:
@@ -45,6 +51,7 @@ class Settings:
             "SWITCHBOARD_WAREHOUSE": str(self.warehouse_path),
             "SWITCHBOARD_SERVING": str(self.serving_path),
             "DAGSTER_HOME": str(self.dagster_home),
+            "SWITCHBOARD_DBT_TARGET": str(self.dbt_target_dir),
         }
 
 
@@ -59,4 +66,6 @@ def get_settings(environ: dict[str, str] | None = None) -> Settings:
             env.get("SWITCHBOARD_SERVING", data_dir / "serving" / "warehouse.duckdb")
         ).resolve(),
         dagster_home=Path(env.get("DAGSTER_HOME", data_dir / "dagster_home")).resolve(),
+        dbt_target_dir=Path(env.get("SWITCHBOARD_DBT_TARGET", DBT_PROJECT_DIR / "target")).resolve(),
+        failpoint=env.get("SWITCHBOARD_FAILPOINT") or None,
     )

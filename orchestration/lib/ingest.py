@@ -36,6 +36,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.contracts import Column, Table, load_contract
+from orchestration.lib.faults import failpoint
 
 META_SCHEMA = "raw_meta"
 LINEAGE_DDL = "_source_file VARCHAR, _source_row BIGINT, _delivery_id VARCHAR, _loaded_at TIMESTAMP"
@@ -571,6 +572,7 @@ def load_file(
                 result.seconds,
             ],
         )
+        failpoint("load.before_commit")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

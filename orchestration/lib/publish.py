@@ -10,12 +10,15 @@ keep a consistent view until they reopen; a crash at any point leaves the last g
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+
+from orchestration.lib.faults import failpoint
 
 # Serving tables copied from the warehouse: every base table of the marts schema, plus the
 # load accounting the Data health page shows.
@@ -51,7 +54,18 @@ def _mart_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     ]
 
 
-def publish_snapshot(warehouse_path: Path, serving_path: Path, run_id: str | None = None) -> PublishResult:
+def publish_snapshot(
+    warehouse_path: Path,
+    serving_path: Path,
+    run_id: str | None = None,
+    semantic_manifest: Path | None = None,
+) -> PublishResult:
+    """Copy the marts into a new snapshot, audit it, and swap it in atomically.
+
+    The semantic manifest the app compiles metric SQL from is published beside the snapshot
+    (``semantic_manifest.json``, swapped in just before the snapshot), so the app never compiles
+    against a model that a later `dbt parse` changed but no build has published yet.
+    """
     t0 = time.perf_counter()
     serving_path = Path(serving_path)
     serving_path.parent.mkdir(parents=True, exist_ok=True)
@@ -99,5 +113,10 @@ def publish_snapshot(warehouse_path: Path, serving_path: Path, run_id: str | Non
         con.close()
     with open(tmp, "rb") as f:
         os.fsync(f.fileno())
+    failpoint("publish.before_swap")
+    if semantic_manifest is not None and Path(semantic_manifest).exists():
+        manifest_tmp = serving_path.parent / "semantic_manifest.json.tmp"
+        shutil.copyfile(semantic_manifest, manifest_tmp)
+        os.replace(manifest_tmp, serving_path.parent / "semantic_manifest.json")
     os.replace(tmp, serving_path)
     return PublishResult(serving_path, counts, published_at, time.perf_counter() - t0)

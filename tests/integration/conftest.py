@@ -38,11 +38,13 @@ class BuiltDemo:
             "SWITCHBOARD_DATA_DIR": str(self.data_dir),
             "SWITCHBOARD_SERVING": str(self.serving),
             "DAGSTER_HOME": str(self.data_dir / "dagster_home"),
+            "SWITCHBOARD_DBT_TARGET": str(self.data_dir / "dbt_target"),
         }
 
 
 def run_build(data_dir: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SWITCHBOARD_DATA_DIR": str(data_dir), "DAGSTER_HOME": str(data_dir / "dagster_home")}
+    env = {**os.environ, "SWITCHBOARD_DATA_DIR": str(data_dir), "DAGSTER_HOME": str(data_dir / "dagster_home"),
+           "SWITCHBOARD_DBT_TARGET": str(data_dir / "dbt_target")}
     for var in ("SWITCHBOARD_LANDING", "SWITCHBOARD_WAREHOUSE", "SWITCHBOARD_SERVING"):
         env.pop(var, None)
     return subprocess.run(

@@ -61,3 +61,12 @@ def test_a_failed_publish_leaves_the_last_good_snapshot(tmp_path, monkeypatch):
     con = duckdb.connect(str(snap), read_only=True)
     assert con.execute("select count(*) from main.fct_things").fetchone()[0] == 3
     con.close()
+
+
+def test_the_semantic_manifest_is_published_beside_the_snapshot(tmp_path):
+    wh, snap = tmp_path / "warehouse.duckdb", tmp_path / "serving" / "warehouse.duckdb"
+    make_warehouse(wh, 2)
+    manifest = tmp_path / "semantic_manifest.json"
+    manifest.write_text('{"v": 1}')
+    publish_snapshot(wh, snap, semantic_manifest=manifest)
+    assert (snap.parent / "semantic_manifest.json").read_text() == '{"v": 1}'

@@ -5,6 +5,7 @@ import dagster as dg
 
 from orchestration.defs.resources import ServingResource, WarehouseResource
 from orchestration.defs.transform.dbt import switchboard_dbt_assets
+from orchestration.defs.transform.project import dbt_project
 from orchestration.lib.publish import publish_snapshot
 
 MART_KEYS = [k for k in switchboard_dbt_assets.keys if k.path[-1].startswith(("fct_", "dim_", "rpt_", "metricflow_"))]
@@ -19,7 +20,12 @@ MART_KEYS = [k for k in switchboard_dbt_assets.keys if k.path[-1].startswith(("f
     "(data/serving/warehouse.duckdb), swapped in atomically.",
 )
 def serving_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource, serving: ServingResource):
-    result = publish_snapshot(warehouse.path, serving.path, run_id=context.run_id)
+    result = publish_snapshot(
+        warehouse.path,
+        serving.path,
+        run_id=context.run_id,
+        semantic_manifest=dbt_project.target_path / "semantic_manifest.json",
+    )
     context.log.info(f"published {len(result.tables)} tables to {result.path} in {result.seconds:.1f}s")
     return dg.MaterializeResult(
         metadata={

@@ -11,7 +11,11 @@ from dagster_dbt import DbtProject
 
 from orchestration.settings import DBT_PROJECT_DIR, get_settings
 
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+dbt_project = DbtProject(
+    project_dir=DBT_PROJECT_DIR,
+    profiles_dir=DBT_PROJECT_DIR,
+    target_path=get_settings().dbt_target_dir,
+)
 
 
 def parse_dbt_project() -> Path:
@@ -19,7 +23,12 @@ def parse_dbt_project() -> Path:
     env = {**os.environ, **get_settings().env_for_subprocesses()}
     dbt = str(Path(sys.executable).parent / "dbt")
     subprocess.run(
-        [dbt, "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
+        [
+            dbt, "parse", "--quiet",
+            "--project-dir", str(DBT_PROJECT_DIR),
+            "--profiles-dir", str(DBT_PROJECT_DIR),
+            "--target-path", str(dbt_project.target_path),
+        ],
         check=True,
         env=env,
     )
