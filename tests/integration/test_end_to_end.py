@@ -124,3 +124,49 @@ def test_the_served_app_renders_the_built_snapshot_in_chromium_without_errors(bu
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_a_correction_and_late_data_rebuild_the_affected_days(built_demo, tmp_path):
+    """A re-sent segment with a later updated_at replaces the old one; a late file for an old
+    day adds its rows; after the next build the marts of those days reflect both."""
+    data = tmp_path / "copy"
+    shutil.copytree(built_demo.data_dir, data, ignore=shutil.ignore_patterns("dagster_home", "dbt_target"))
+    calls_dir = data / "landing" / "acd" / "calls"
+    first_file = sorted(calls_dir.glob("*.csv"))[0]
+    with open(first_file, newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        header = reader.fieldnames
+        rows = list(reader)
+    victim = next(r for r in rows if r["outcome"] == "answered" and not r["transferred_to_queue_id"])
+    corrected = {**victim, "outcome": "abandoned", "answered_at": "", "agent_id": "", "talk_seconds": "0",
+                 "hold_seconds": "0", "hold_count": "0", "acw_seconds": "0", "wrapup_code": "",
+                 "updated_at": "2026-04-01T00:00:00+00:00"}
+    late = {**victim, "segment_id": victim["segment_id"] + "-late", "contact_id": victim["contact_id"] + "-late",
+            "segment_seq": "1", "transferred_to_queue_id": ""}
+
+    con = duckdb.connect(str(built_demo.serving), read_only=True)
+    before = con.execute(
+        "select interval_start_utc, answered, abandoned, offered from main.fct_queue_intervals f "
+        "join main.fct_contact_segments s using (queue_id, interval_start_utc) where s.segment_id = ?",
+        [victim["segment_id"]],
+    ).fetchone()
+    con.close()
+
+    for name, row in (("calls_correction.csv", corrected), ("calls_late.csv", late)):
+        with open(calls_dir / name, "w", newline="", encoding="utf-8") as f:
+            w = csv.DictWriter(f, fieldnames=header)
+            w.writeheader()
+            w.writerow(row)
+    proc = run_build(data)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
+
+    con = duckdb.connect(str(data / "serving" / "warehouse.duckdb"), read_only=True)
+    outcome = con.execute("select outcome, agent_id from main.fct_contact_segments where segment_id = ?", [victim["segment_id"]]).fetchone()
+    assert outcome == ("abandoned", None)
+    after = con.execute(
+        "select answered, abandoned, offered from main.fct_queue_intervals where queue_id = ? and interval_start_utc = ?",
+        [victim["queue_id"], before[0]],
+    ).fetchone()
+    con.close()
+    # the corrected segment moved from answered to abandoned; the late segment adds one answered offer
+    assert after == (before[1] - 1 + 1, before[2] + 1, before[3] + 1)
