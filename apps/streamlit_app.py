@@ -16,6 +16,7 @@ if str(APP_DIR.parent) not in sys.path:
 import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
 
+from apps.auth.session import render_user_box, require_user  # noqa: E402
 from apps.components.filters import render_sidebar_filters  # noqa: E402
 from apps.queries import api  # noqa: E402
 from apps.queries.connection import serving_path  # noqa: E402
@@ -44,6 +45,22 @@ PAGES = {
             default=True,
         ),
     ],
+    "Planning": [
+        st.Page(
+            APP_DIR / "app_pages" / "staffing.py",
+            title="Staffing",
+            icon=":material/groups:",
+            url_path="staffing",
+        ),
+    ],
+    "People": [
+        st.Page(
+            APP_DIR / "app_pages" / "agents.py",
+            title="Agents",
+            icon=":material/support_agent:",
+            url_path="agents",
+        ),
+    ],
     "Reference": [
         st.Page(
             APP_DIR / "app_pages" / "metric_catalog.py",
@@ -60,6 +77,9 @@ def _stop_with(message: str) -> None:
     st.info(message, icon=":material/info:")
     st.stop()
 
+
+# Sign-in comes before anything else: without a signed-in user this shows the form and stops.
+user = require_user()
 
 if not api.snapshot_exists():
     _stop_with(
@@ -81,5 +101,15 @@ except duckdb.Error as exc:
         f"{str(exc).splitlines()[0]}). Run `make build` to publish a complete snapshot."
     )
 
-render_sidebar_filters(options)
+# The access context (role and, for supervisors, the teams whose agents they may see) is what
+# the data-access layer enforces; pages read it from session state through api.current_access().
+access = api.access_for(user)
+st.session_state[api.KEY_ACCESS] = access
+render_user_box(
+    user,
+    "all agents"
+    if access.agent_team_ids is None
+    else "agents of " + (", ".join(access.agent_team_ids) or "no team"),
+)
+render_sidebar_filters(options, api.team_options())
 st.navigation(PAGES).run()

@@ -1,0 +1,193 @@
+"""Staffing: the gap between required, scheduled and staffed agents per queue x interval, why a
+day missed its service level (root-cause waterfall), forecast against actuals and an Erlang
+what-if calculator. Layout only: numbers come from apps.queries.staffing (docs/staffing.md)."""
+
+from datetime import timedelta
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from apps.components.filters import current_filters
+from apps.queries import staffing as q
+
+f = current_filters()
+st.markdown("## Staffing")
+
+if not q.cached("has_staffing_data"):
+    st.info(
+        "No staffing data in the snapshot yet: the forecast and staffing assets have not run. "
+        "Run `make build` (or materialize the staffing group in Dagster).",
+        icon=":material/info:",
+    )
+    st.stop()
+
+dates = q.cached("staffing_dates", f)
+last_actual = dates["last_actual"]
+if last_actual is None:
+    st.info("No intervals with actuals for the selected queues.", icon=":material/info:")
+    st.stop()
+
+default_day = min(max(f.end_date, dates["first_actual"]), last_actual)
+gap_tab, cause_tab, forecast_tab, calc_tab = st.tabs(
+    ["Gap heat map", "Why did we miss?", "Forecast vs actual", "Erlang calculator"]
+)
+
+# --- gap heat map ------------------------------------------------------------------------------
+with gap_tab:
+    left, right = st.columns([1, 2])
+    day = left.date_input(
+        "Day", value=default_day, min_value=dates["first_actual"], max_value=dates["last_forecast"],
+        key="staffing_gap_day",
+    )
+    measures = {
+        "Planning gap: scheduled − required (forecast)": "gap_scheduled_agents",
+        "Realised gap: staffed − required (actuals)": "gap_staffed_agents",
+        "Required agents (forecast, Erlang C)": "required_agents",
+        "Scheduled agents (net of leave)": "scheduled_agents",
+        "Staffed agents": "staffed_agents",
+    }
+    label = right.selectbox("Measure", list(measures), key="staffing_gap_measure")
+    df = q.cached("gap_intervals", f, day, day)
+    if df.empty:
+        st.caption("No intervals for this day.")
+    else:
+        col = measures[label]
+        grid = df.pivot_table(index="queue_name", columns="interval_of_day", values=col, aggfunc="sum")
+        diverging = col.startswith("gap_")
+        fig = go.Figure(
+            go.Heatmap(
+                z=grid.to_numpy(),
+                x=list(grid.columns),
+                y=list(grid.index),
+                colorscale="RdBu" if diverging else "Blues",
+                zmid=0 if diverging else None,
+                colorbar={"title": "agents"},
+                hovertemplate="%{y} %{x}: %{z:.1f}<extra></extra>",
+            )
+        )
+        fig.update_layout(height=120 + 40 * len(grid.index), margin={"t": 10, "b": 10})
+        st.plotly_chart(fig, width="stretch")
+        hours = df.groupby("queue_name")[["gap_scheduled_hours", "gap_staffed_hours"]].sum().round(1)
+        hours.columns = ["Planning gap (agent hours)", "Realised gap (agent hours)"]
+        st.dataframe(hours, width="stretch")
+        st.caption(
+            "Multi-skilled agents count towards each queue by their share of handle time over "
+            "the trailing 28 days. Negative = short of the requirement."
+        )
+
+# --- root cause --------------------------------------------------------------------------------
+with cause_tab:
+    cday = st.date_input(
+        "Day", value=default_day, min_value=dates["first_actual"], max_value=last_actual,
+        key="staffing_cause_day",
+    )
+    rc = q.cached("root_cause_daily", f, cday, cday, False)
+    if rc.empty:
+        st.caption("No contacts on this day.")
+    else:
+        row = rc.iloc[0]
+        target, realised = float(row["sl_target"]), float(row["sl_realised"])
+        steps = [float(row[f"contribution_{c}"]) * 100 for c in q.CONTRIBUTIONS]
+        verdict = "missed" if realised < target else "met"
+        st.markdown(
+            f"Service level **{realised:.1%}** against a target of **{target:.1%}**: {verdict} by "
+            f"**{abs(realised - target) * 100:.1f} pp** "
+            f"({int(row['intervals_missed'])} of {int(row['intervals_with_contacts'])} intervals below target)."
+        )
+        fig = go.Figure(
+            go.Waterfall(
+                x=["Target", *[q.CONTRIBUTION_LABELS[c] for c in q.CONTRIBUTIONS], "Realised"],
+                measure=["absolute", *["relative"] * len(steps), "total"],
+                y=[target * 100, *steps, 0],
+                text=[f"{target:.1%}", *[f"{s:+.1f} pp" for s in steps], f"{realised:.1%}"],
+                textposition="outside",
+            )
+        )
+        fig.update_layout(yaxis_title="service level (%)", height=420, margin={"t": 20})
+        st.plotly_chart(fig, width="stretch")
+        st.caption(
+            "Shapley attribution over an Erlang A model with each queue's estimated patience: "
+            "each factor's effect averaged over every order of swapping plan for actual "
+            "(volume, handle time, scheduled agents, staffed agents). Headroom = the plan's slack "
+            "above target; residual = realised minus the model at the actuals. docs/staffing.md."
+        )
+        per_queue = q.cached("root_cause_daily", f, cday, cday, True)
+        show = per_queue[["queue_name", "offered", "offered_forecast", "sl_realised", "sl_target",
+                          *[f"contribution_{c}" for c in q.CONTRIBUTIONS]]].copy()
+        for c in ["sl_realised", "sl_target", *[f"contribution_{c}" for c in q.CONTRIBUTIONS]]:
+            show[c] = show[c] * 100
+        show = show.rename(columns={f"contribution_{c}": f"{q.CONTRIBUTION_LABELS[c]} (pp)" for c in q.CONTRIBUTIONS})
+        st.dataframe(show.round(1), hide_index=True, width="stretch")
+        st.markdown("#### Weekly")
+        wk = q.cached("root_cause_weekly", f, cday - timedelta(weeks=8), cday, False)
+        wk_show = wk[["period_start", "sl_realised", "sl_target", *[f"contribution_{c}" for c in q.CONTRIBUTIONS]]].copy()
+        for c in wk_show.columns[1:]:
+            wk_show[c] = wk_show[c] * 100
+        wk_show = wk_show.rename(columns={"period_start": "week", **{f"contribution_{c}": f"{q.CONTRIBUTION_LABELS[c]} (pp)" for c in q.CONTRIBUTIONS}})
+        st.dataframe(wk_show.round(1), hide_index=True, width="stretch")
+
+# --- forecast vs actual ------------------------------------------------------------------------
+with forecast_tab:
+    start = max(dates["first_actual"], last_actual - timedelta(days=13))
+    fc = q.cached("forecast_vs_actual", f, start, dates["last_forecast"])
+    if fc.empty:
+        st.caption("No forecast rows.")
+    else:
+        fig = go.Figure()
+        fig.add_scatter(x=fc["interval_start_local"], y=fc["offered_actual"], name="Actual", mode="lines")
+        fig.add_scatter(x=fc["interval_start_local"], y=fc["offered_forecast"], name="Forecast (selected)",
+                        mode="lines", line={"dash": "dot"})
+        fig.update_layout(height=360, yaxis_title="contacts offered per interval", margin={"t": 20},
+                          legend={"orientation": "h"})
+        st.plotly_chart(fig, width="stretch")
+        st.caption(
+            "Past days show the forecast made 7 days before the day (what the schedule was built "
+            "on); after the last day of data, the current forecast for the next two weeks."
+        )
+    acc = q.cached("forecast_accuracy", f)
+    if not acc.empty:
+        pivot = acc.pivot_table(index=["queue_name", "method"], columns="horizon_days", values="wape")
+        pivot = (pivot[[c for c in pivot.columns if c in (1, 7, 14)]] * 100).round(1)
+        pivot.columns = [f"WAPE h={c}d (%)" for c in pivot.columns]
+        sel = acc[acc["is_selected"]].drop_duplicates("queue_name").set_index("queue_name")["method"]
+        pivot["selected"] = [sel.get(qn) == m for qn, m in pivot.index]
+        st.markdown("#### Backtest accuracy (interval WAPE by horizon)")
+        st.dataframe(pivot, width="stretch")
+
+# --- Erlang calculator -------------------------------------------------------------------------
+with calc_tab:
+    patience_default = q.cached("default_patience_seconds", f) or 300.0
+    c1, c2, c3, c4 = st.columns(4)
+    contacts = c1.number_input("Contacts per interval", 0.0, 100000.0, 100.0, step=5.0, key="staffing_calc_contacts")
+    aht = c2.number_input("AHT (seconds)", 1.0, 7200.0, 180.0, step=10.0, key="staffing_calc_aht")
+    minutes = c3.selectbox("Interval (minutes)", [15, 30, 60], index=1, key="staffing_calc_minutes")
+    threshold = c4.number_input("SL threshold (seconds)", 0.0, 3600.0, 20.0, step=5.0, key="staffing_calc_threshold")
+    c5, c6, c7, c8 = st.columns(4)
+    target = c5.number_input("SL target (%)", 1.0, 99.9, 80.0, step=1.0, key="staffing_calc_target")
+    occ_cap = c6.number_input("Max occupancy (%)", 1.0, 100.0, 85.0, step=1.0, key="staffing_calc_occupancy")
+    shrink = c7.number_input("Shrinkage (%)", 0.0, 95.0, 30.0, step=1.0, key="staffing_calc_shrinkage")
+    patience = c8.number_input("Mean patience (seconds, Erlang A)", 1.0, 100000.0, float(round(patience_default)),
+                               step=10.0, key="staffing_calc_patience")
+    w = q.erlang_what_if(contacts, aht, minutes, target / 100, threshold, occ_cap / 100, shrink / 100, patience)
+    m = st.columns(6)
+    m[0].metric("Traffic", f"{w.traffic_erlangs:.2f} Erl")
+    m[1].metric("Required agents", f"{w.required_agents}", help="Erlang C, target SL and occupancy cap")
+    m[2].metric("Positions", f"{w.positions}", help="required / (1 − shrinkage), rounded up")
+    m[3].metric("Service level", f"{w.service_level:.1%}")
+    m[4].metric("ASA", f"{w.asa_seconds:.1f} s")
+    m[5].metric("Occupancy", f"{w.occupancy:.1%}")
+    m2 = st.columns(6)
+    m2[0].metric("P(wait)", f"{w.probability_wait:.1%}")
+    m2[1].metric("Required (Erlang A)", f"{w.required_agents_erlang_a}")
+    m2[2].metric("SL (Erlang A)", f"{w.service_level_erlang_a:.1%}", help="at the Erlang C required agents; abandoners are misses")
+    m2[3].metric("P(abandon)", f"{w.probability_abandon:.1%}")
+    m2[4].metric("ASA (Erlang A)", f"{w.asa_seconds_erlang_a:.1f} s")
+    curve = w.curve
+    fig = go.Figure()
+    fig.add_scatter(x=curve["agents"], y=curve["sl_erlang_c"] * 100, name="Erlang C", mode="lines+markers")
+    fig.add_scatter(x=curve["agents"], y=curve["sl_erlang_a"] * 100, name="Erlang A", mode="lines+markers")
+    fig.add_hline(y=target, line_dash="dot", annotation_text="target")
+    fig.update_layout(height=340, xaxis_title="agents", yaxis_title="service level (%)", margin={"t": 20},
+                      legend={"orientation": "h"})
+    st.plotly_chart(fig, width="stretch")
+    st.caption("Erlang C has no service level at or below the traffic (unstable load): its curve starts above it.")
