@@ -44,6 +44,18 @@ PAGES = {
             url_path="overview",
             default=True,
         ),
+        st.Page(
+            APP_DIR / "app_pages" / "queues.py",
+            title="Queues",
+            icon=":material/call_split:",
+            url_path="queues",
+        ),
+        st.Page(
+            APP_DIR / "app_pages" / "customer_voice.py",
+            title="Customer voice",
+            icon=":material/reviews:",
+            url_path="customer-voice",
+        ),
     ],
     "Planning": [
         st.Page(
@@ -60,6 +72,12 @@ PAGES = {
             icon=":material/support_agent:",
             url_path="agents",
         ),
+        st.Page(
+            APP_DIR / "app_pages" / "quality.py",
+            title="Quality",
+            icon=":material/fact_check:",
+            url_path="quality",
+        ),
     ],
     "Reference": [
         st.Page(
@@ -67,6 +85,12 @@ PAGES = {
             title="Metric catalog",
             icon=":material/menu_book:",
             url_path="metric-catalog",
+        ),
+        st.Page(
+            APP_DIR / "app_pages" / "data_health.py",
+            title="Data health",
+            icon=":material/monitor_heart:",
+            url_path="data-health",
         ),
     ],
 }

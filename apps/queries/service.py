@@ -4,8 +4,9 @@ Pure functions: each takes an open DuckDB connection and typed filters, uses ``?
 only and reads ``fct_``/``dim_`` relations only. Ratios are computed from sums at query time,
 never as averages of averages (METRICS.md). Definitions used here:
 
-- service level: the "short abandons excluded" variant, the project default:
-  answered within threshold / (answered + abandoned - short abandoned); threshold per queue.
+- service level: sum(sl_numerator) / sum(sl_denominator), the mart's primitives under the
+  service-level policy in force for each queue and day (the semantic layer's service_level;
+  the default policy is answered within threshold / (answered + abandoned - short abandoned)).
 - service-level target of several queues together: the offered-weighted mean of the queues'
   targets (a queue with more traffic weighs more); a single queue keeps its own target.
 - abandonment rate: abandoned / offered.  ASA: answered wait seconds / answered.
@@ -91,16 +92,14 @@ class KpiSummary:
     handled: int = 0
     handle_seconds: float = 0
     target_pct_x_offered: float = 0
+    sl_numerator: int = 0
+    sl_denominator: int = 0
     csat_sum: float = 0
     csat_responses: int = 0
 
     @property
-    def sl_denominator(self) -> int:
-        return self.answered + self.abandoned - self.short_abandoned
-
-    @property
     def service_level(self) -> float | None:
-        return ratio(self.answered_within_threshold, self.sl_denominator)
+        return ratio(self.sl_numerator, self.sl_denominator)
 
     @property
     def sl_target(self) -> float | None:
@@ -134,7 +133,9 @@ _QUEUE_SUMS = """
     cast(coalesce(sum(i.answered_wait_seconds), 0) as double) as answered_wait_seconds,
     cast(coalesce(sum(i.handled), 0) as bigint) as handled,
     cast(coalesce(sum(i.handle_seconds), 0) as double) as handle_seconds,
-    cast(coalesce(sum(i.sl_target_pct * i.offered), 0) as double) as target_pct_x_offered
+    cast(coalesce(sum(i.sl_target_pct * i.offered), 0) as double) as target_pct_x_offered,
+    cast(coalesce(sum(i.sl_numerator), 0) as bigint) as sl_numerator,
+    cast(coalesce(sum(i.sl_denominator), 0) as bigint) as sl_denominator
 """
 
 
@@ -159,6 +160,8 @@ def kpi_summary(con: duckdb.DuckDBPyConnection, f: ServiceFilters) -> KpiSummary
         "handled",
         "handle_seconds",
         "target_pct_x_offered",
+        "sl_numerator",
+        "sl_denominator",
     ]
     values = dict(zip(names, row, strict=True))
     where, params = _survey_conditions(f)
@@ -190,9 +193,7 @@ def _add_ratios(df: pd.DataFrame) -> pd.DataFrame:
         d = d.astype("float64")
         return n.astype("float64") / d.where(d != 0)
 
-    df["service_level"] = div(
-        df["answered_within_threshold"], df["answered"] + df["abandoned"] - df["short_abandoned"]
-    )
+    df["service_level"] = div(df["sl_numerator"], df["sl_denominator"])
     df["sl_target"] = div(df["target_pct_x_offered"], df["offered"]) / 100
     df["abandonment_rate"] = div(df["abandoned"], df["offered"])
     df["asa_seconds"] = div(df["answered_wait_seconds"], df["answered"])

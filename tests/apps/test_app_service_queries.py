@@ -201,7 +201,8 @@ def test_the_repeated_hour_of_a_fall_back_day_stays_two_intervals(tmp_path):
         create table fct_queue_intervals as
         select *, cast(interval_start_local as date) as interval_date, 0 as abandoned,
                0 as short_abandoned, 0 as answered_wait_seconds, answered as handled,
-               0 as handle_seconds, 80.0 as sl_target_pct
+               0 as handle_seconds, 80.0 as sl_target_pct,
+               answered_within_threshold as sl_numerator, answered as sl_denominator
         from (values
           ('q1', 'NYC', timestamp '2024-11-03 05:00', timestamp '2024-11-03 01:00', 10, 8, 5),
           ('q1', 'NYC', timestamp '2024-11-03 06:00', timestamp '2024-11-03 01:00', 20, 10, 9),

@@ -1,0 +1,184 @@
+"""Customer voice: CSAT, NPS and survey FCR (semantic layer) by queue, team or agent; the
+latest comments, filterable by score; the worst contacts (CSAT 1-2 or NPS detractors) with
+their wait and handle time. Agent-level rows follow the signed-in user's access (a
+supervisor sees their own team's agents and surveys). Layout only."""
+
+import pandas as pd
+import streamlit as st
+
+from apps.components import formatting as fmt
+from apps.components import page_charts as pc
+from apps.components.filters import current_filters, current_options, describe_period
+from apps.components.page_kit import csv_download, current_access, metric_help
+from apps.queries import page_api
+from apps.queries.team_scope import agent_team_scope
+
+PLOT = {"displayModeBar": False}
+CSAT = pc.MetricSpec("csat_score", "CSAT", "score (1–5)", True)
+NPS = pc.MetricSpec("nps", "NPS", "NPS", True)
+FCR = pc.MetricSpec("first_contact_resolution_rate_survey", "FCR (survey)", "%", True)
+TREND = {"CSAT": CSAT, "NPS": NPS, "FCR (survey)": FCR}
+
+
+def _first(df: pd.DataFrame, column: str):
+    if df.empty or column not in df.columns:
+        return None
+    v = df[column].iloc[0]
+    return None if pd.isna(v) else v
+
+
+f = current_filters()
+options = current_options()
+access = current_access()
+scope = agent_team_scope(access)
+
+head, note = st.columns([2, 3], vertical_alignment="bottom")
+head.markdown("## Customer voice")
+note.caption(
+    f"**{describe_period(f)}** · surveys by the day they were sent, attributed to the surveyed "
+    "contact's queue, agent and team"
+    + ("" if scope is None else " · agent rows and comments: your team only"),
+    text_alignment="right",
+)
+
+k = page_api.voice_kpis(f)
+tiles = st.columns(5)
+
+
+def _tile(col, label, value, caption, help_text):
+    with col.container(border=True):
+        st.metric(label, value, help=help_text)
+        st.caption(caption)
+
+
+_tile(tiles[0], "CSAT", fmt.fmt_score(_first(k, "csat_score")),
+      f"{fmt.fmt_int(_first(k, 'csat_responses_metric'))} responses (1–5)",
+      metric_help("csat_score"))
+_tile(tiles[1], "CSAT top-2-box", fmt.fmt_pct(_first(k, "csat_top2box_rate")),
+      "Scores 4–5", metric_help("csat_top2box_rate"))
+nps = _first(k, "nps")
+_tile(tiles[2], "NPS", fmt.DASH if nps is None else f"{nps:+.1f}",
+      f"{fmt.fmt_int(_first(k, 'nps_responses_metric'))} answers (−100 to +100)",
+      metric_help("nps"))
+_tile(tiles[3], "FCR (survey)", fmt.fmt_pct(_first(k, "first_contact_resolution_rate_survey")),
+      f"{fmt.fmt_int(_first(k, 'resolution_answers_metric'))} answers",
+      metric_help("first_contact_resolution_rate_survey"))
+_tile(tiles[4], "Response rate", fmt.fmt_pct(_first(k, "survey_response_rate")),
+      f"{fmt.fmt_int(_first(k, 'surveys_sent_metric'))} surveys sent",
+      metric_help("survey_response_rate"))
+
+left, right = st.columns([1, 1.25])
+with left:
+    a, b, c = st.columns([2.2, 2.2, 0.6], vertical_alignment="center")
+    trend_name = b.segmented_control("Trend", list(TREND), default="CSAT", key="voice_trend",
+                                     label_visibility="collapsed") or "CSAT"
+    spec = TREND[trend_name]
+    grain = "day" if f.days <= 45 else "week"
+    a.markdown(f"**{spec.label} by {grain}**", help=metric_help(spec.column))
+    trend = page_api.voice_trend(f, grain)
+    csv_download(trend, f"customer voice trend by {grain}", where=c, key="csv_voice_trend")
+    if trend.empty:
+        st.info("No surveys in the selected period.")
+    else:
+        trend = trend.assign(period=pd.to_datetime(trend["period"]).dt.strftime("%a %d %b"))
+        st.plotly_chart(
+            pc.lines(trend, spec, x="period", series=None, x_title=f"Survey sent ({grain})",
+                     height=300),
+            config=PLOT, key="voice_trend_chart",
+        )
+with right:
+    a, b, c = st.columns([2.0, 2.4, 0.6], vertical_alignment="center")
+    by = b.segmented_control("By", ["Queue", "Team", "Agent"], default="Queue",
+                             key="voice_by", label_visibility="collapsed") or "Queue"
+    a.markdown(f"**By {by.lower()}**", help=metric_help("csat_score"))
+    rows = page_api.voice_by(f, by.lower(), access)
+    csv_download(rows, f"customer voice by {by}", where=c, key="csv_voice_by")
+    name_col = {"Queue": "queue_name", "Team": "team_name", "Agent": "agent_name"}[by]
+    table = pd.DataFrame(
+        {
+            by: rows[name_col],
+            "CSAT": rows["csat_score"],
+            "Top-2 %": rows["csat_top2box_rate"] * 100,
+            "NPS": rows["nps"],
+            "FCR %": rows["first_contact_resolution_rate_survey"] * 100,
+            "Responses": rows["csat_responses_metric"],
+        }
+    )
+    if by == "Agent" and "team_id" in rows:
+        table.insert(1, "Team", rows["team_id"])
+    st.dataframe(
+        table,
+        hide_index=True,
+        height=300,
+        placeholder=fmt.DASH,
+        key="voice_by_table",
+        column_config={
+            "CSAT": st.column_config.NumberColumn(format="%.2f", help=metric_help("csat_score")),
+            "Top-2 %": st.column_config.NumberColumn(format="%.1f%%",
+                                                     help=metric_help("csat_top2box_rate")),
+            "NPS": st.column_config.NumberColumn(format="%+.1f", help=metric_help("nps")),
+            "FCR %": st.column_config.NumberColumn(
+                format="%.1f%%", help=metric_help("first_contact_resolution_rate_survey")),
+            "Responses": st.column_config.NumberColumn(format="localized",
+                                                       help=metric_help("csat_responses_metric")),
+        },
+    )
+
+# --- comments and worst contacts ------------------------------------------------------------------
+cl, cr = st.columns(2)
+with cl:
+    a, b, c = st.columns([1.6, 2.8, 0.6], vertical_alignment="center")
+    a.markdown("**Latest comments**")
+    scores = b.pills("CSAT", [1, 2, 3, 4, 5], selection_mode="multi", key="voice_scores",
+                     format_func=lambda s: f"{s}★", label_visibility="collapsed")
+    comments = page_api.survey_comments(f, tuple(sorted(scores or ())), access)
+    csv_download(comments, "customer voice comments", where=c, key="csv_voice_comments")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Answered": comments["responded_at"],
+                "CSAT": comments["csat"],
+                "NPS": comments["nps"],
+                "Comment": comments["comment"],
+                "Queue": comments["queue_name"],
+                "Agent": comments["agent_name"],
+            }
+        ),
+        hide_index=True,
+        height=320,
+        placeholder=fmt.DASH,
+        key="voice_comments_table",
+        column_config={
+            "Answered": st.column_config.DatetimeColumn(format="D MMM HH:mm"),
+            "Comment": st.column_config.TextColumn(width="large"),
+        },
+    )
+with cr:
+    a, c = st.columns([4.4, 0.6], vertical_alignment="center")
+    a.markdown(
+        "**Worst contacts** · CSAT 1–2 or NPS detractor (0–6), worst first",
+        help="Wait: total queue time of all the contact's segments. Handle: talk + hold + "
+        "after-call work of the contact (m:ss).",
+    )
+    worst = page_api.worst_contacts(f, access)
+    csv_download(worst, "customer voice worst contacts", where=c, key="csv_voice_worst")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Sent": worst["sent_date"],
+                "CSAT": worst["csat"],
+                "NPS": worst["nps"],
+                "Wait": worst["wait_seconds"].map(fmt.fmt_mmss),
+                "Handle": worst["handle_seconds"].map(fmt.fmt_mmss),
+                "Queue": worst["queue_name"],
+                "Agent": worst["agent_name"],
+                "Comment": worst["comment"],
+                "Contact": worst["contact_id"],
+            }
+        ),
+        hide_index=True,
+        height=320,
+        placeholder=fmt.DASH,
+        key="voice_worst_table",
+        column_config={"Sent": st.column_config.DateColumn(format="ddd D MMM")},
+    )

@@ -1,0 +1,222 @@
+"""Data health: how fresh each source is, the last run, the Great Expectations check results,
+quarantine counts and rows, and the load accounting per delivered file (rows read = loaded +
+quarantined + exact duplicates). Reads the snapshot's ops schema. Layout only."""
+
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+
+from apps.components import formatting as fmt
+from apps.components.page_kit import csv_download
+from apps.queries import api, page_api
+
+version = api.snapshot_version()
+run = page_api.health_last_run()
+fresh = page_api.health_freshness()
+checks = page_api.health_checks()
+failed = page_api.health_failed_expectations()
+qcounts = page_api.health_quarantine_counts()
+accounting = page_api.health_load_accounting()
+
+
+def _ago(ts) -> str:
+    if ts is None or pd.isna(ts):
+        return fmt.DASH
+    ts = pd.Timestamp(ts)
+    if ts.tzinfo is None:
+        ts = ts.tz_localize(UTC)
+    hours = (datetime.now(UTC) - ts.to_pydatetime()).total_seconds() / 3600
+    if hours < 1:
+        return f"{max(hours * 60, 0):.0f} min ago"
+    if hours < 48:
+        return f"{hours:.0f} h ago"
+    return f"{hours / 24:.0f} days ago"
+
+
+head, note = st.columns([2, 3], vertical_alignment="bottom")
+head.markdown("## Data health")
+note.caption(
+    f"Snapshot `{version.path}` · run `{run['run_id'] or fmt.DASH}` · times in UTC",
+    text_alignment="right",
+)
+
+# --- tiles ----------------------------------------------------------------------------------
+unbalanced = int((~accounting["balanced"].fillna(True).astype(bool)).sum()) if len(accounting) else 0
+failed_critical = int(checks["failed_critical"].sum()) if len(checks) else 0
+failed_warning = int(checks["failed_warning"].sum()) if len(checks) else 0
+quarantined = int(qcounts["rows"].sum()) if len(qcounts) else 0
+rejected = int((accounting["status"] != "loaded").sum()) if len(accounting) else 0
+tiles = st.columns(5)
+
+
+def _tile(col, label, value, caption, help_text):
+    with col.container(border=True):
+        st.metric(label, value, help=help_text)
+        st.caption(caption)
+
+
+published = run["published_at"]
+_tile(tiles[0], "Last published",
+      f"{pd.Timestamp(published):%d %b %H:%M}" if published is not None else fmt.DASH,
+      f"{_ago(published)} · {run['tables']} tables, {fmt.fmt_int(run['rows'])} rows",
+      "When the pipeline last published this snapshot (ops.publication).")
+latest_event = pd.to_datetime(fresh["latest_event"], errors="coerce").max() if len(fresh) else None
+_tile(tiles[1], "Newest data", f"{latest_event:%d %b %H:%M}" if latest_event is not None
+      and not pd.isna(latest_event) else fmt.DASH,
+      "Latest event in the marts", "Newest event time over the sources (see the table).")
+_tile(tiles[2], "Failed checks",
+      f"{failed_critical} critical" if failed_critical else ("0" if len(checks) else fmt.DASH),
+      f"{failed_warning} warnings · {len(checks)} checks",
+      "Great Expectations expectations that failed in each check's latest evaluation. "
+      "Critical (landing shape) failures block the load; drift is a warning.")
+_tile(tiles[3], "Quarantined rows", fmt.fmt_int(quarantined),
+      f"{rejected} file(s) rejected", "Rows that could not be loaded, with file, line and reason.")
+_tile(tiles[4], "Accounting", "Balanced" if unbalanced == 0 else f"{unbalanced} off",
+      f"{len(accounting)} files: read = loaded + quarantined + duplicates",
+      "Per delivered file, every row read is loaded, quarantined or an exact duplicate.")
+
+# --- freshness and checks ----------------------------------------------------------------------
+left, right = st.columns([1.15, 1])
+with left:
+    a, c = st.columns([4.4, 0.6], vertical_alignment="center")
+    a.markdown("**Freshness by source**",
+               help="Per landing table: files delivered, the latest delivery, and the newest "
+               "event of its data in the published marts.")
+    csv_download(fresh, "data health freshness", where=c, key="csv_health_fresh")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Source": fresh["family"] + "/" + fresh["table_name"],
+                "Files": fresh["files"],
+                "Last delivery": fresh["last_delivery_at"],
+                "Age": fresh["last_delivery_at"].map(_ago),
+                "Newest event": fresh["latest_event"].astype("string"),
+                "Rows loaded": fresh["rows_loaded"],
+                "Quarantined": fresh["rows_quarantined"],
+            }
+        ),
+        hide_index=True, height=300, placeholder=fmt.DASH, key="health_fresh_table",
+        column_config={
+            "Last delivery": st.column_config.DatetimeColumn(format="D MMM HH:mm"),
+            "Rows loaded": st.column_config.NumberColumn(format="localized"),
+            "Quarantined": st.column_config.NumberColumn(format="localized"),
+        },
+    )
+with right:
+    a, c = st.columns([4.4, 0.6], vertical_alignment="center")
+    a.markdown("**Checks** · latest evaluation of each")
+    csv_download(checks, "data health checks", where=c, key="csv_health_checks")
+    if checks.empty:
+        st.info("No check results in this snapshot yet.")
+    else:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Asset": checks["asset_key"],
+                    "Check": checks["check_name"],
+                    "Status": [
+                        "✖ critical" if fc else ("▲ warning" if fw else "✔ passed")
+                        for fc, fw in zip(checks["failed_critical"], checks["failed_warning"],
+                                          strict=True)
+                    ],
+                    "Failed": checks["failed"],
+                    "Of": checks["expectations"],
+                    "Rows": checks["unexpected_rows"],
+                    "Evaluated": checks["evaluated_at"],
+                }
+            ),
+            hide_index=True, height=300, key="health_checks_table",
+            column_config={
+                "Evaluated": st.column_config.DatetimeColumn(format="D MMM HH:mm"),
+                "Rows": st.column_config.NumberColumn(format="localized",
+                                                      help="Unexpected rows in the failures"),
+            },
+        )
+
+a, c = st.columns([9.4, 0.6], vertical_alignment="center")
+a.markdown(f"**Failed expectations** · {len(failed)}")
+csv_download(failed, "data health failed expectations", where=c, key="csv_health_failed")
+if failed.empty:
+    st.success("Every expectation passed in the latest evaluation of each check.",
+               icon=":material/check_circle:")
+else:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Asset": failed["asset_key"],
+                "Expectation": failed["expectation"],
+                "Column": failed["column_name"],
+                "Severity": failed["severity"],
+                "Unexpected rows": failed["unexpected_count"],
+                "Examples": failed["examples"],
+            }
+        ),
+        hide_index=True, key="health_failed_table",
+        column_config={"Examples": st.column_config.TextColumn(width="large")},
+    )
+
+# --- quarantine and accounting ------------------------------------------------------------------
+ql, qr = st.columns([1, 2])
+with ql:
+    a, c = st.columns([4, 1], vertical_alignment="center")
+    a.markdown("**Quarantine by table**")
+    csv_download(qcounts, "data health quarantine counts", where=c, key="csv_health_qcounts")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Table": qcounts["family"] + "/" + qcounts["table_name"],
+                "Rows": qcounts["rows"],
+                "Files": qcounts["files"],
+            }
+        ),
+        hide_index=True, height=250, key="health_qcounts_table",
+    )
+with qr:
+    latest = page_api.health_latest_quarantined()
+    a, c = st.columns([8, 1], vertical_alignment="center")
+    a.markdown("**Latest quarantined rows**",
+               help="Fix the row in the source system and re-deliver the file (README: "
+               "'When data is bad').")
+    csv_download(latest, "data health quarantined rows", where=c, key="csv_health_qrows")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "File": latest["source_file"],
+                "Line": latest["line_number"],
+                "Reason": latest["reason"],
+                "Raw line": latest["raw_line"],
+            }
+        ),
+        hide_index=True, height=250, key="health_qrows_table",
+    )
+
+a, c = st.columns([9.4, 0.6], vertical_alignment="center")
+a.markdown(
+    f"**Load accounting per file** · {len(accounting)} files"
+    + ("" if unbalanced == 0 else f" · :orange[**{unbalanced} not balanced**]")
+)
+csv_download(accounting, "data health load accounting", where=c, key="csv_health_accounting")
+st.dataframe(
+    pd.DataFrame(
+        {
+            "Loaded at": accounting["loaded_at"],
+            "File": accounting["source_file"],
+            "Status": accounting["status"],
+            "Read": accounting["rows_read"],
+            "Loaded": accounting["rows_loaded"],
+            "Quarantined": accounting["rows_quarantined"],
+            "Duplicates": accounting["rows_duplicate"],
+            "Balanced": accounting["balanced"],
+            "Message": accounting["message"],
+        }
+    ),
+    hide_index=True, height=300, key="health_accounting_table",
+    column_config={
+        "Loaded at": st.column_config.DatetimeColumn(format="D MMM HH:mm"),
+        "Read": st.column_config.NumberColumn(format="localized"),
+        "Loaded": st.column_config.NumberColumn(format="localized"),
+        "Quarantined": st.column_config.NumberColumn(format="localized"),
+        "Duplicates": st.column_config.NumberColumn(format="localized"),
+    },
+)

@@ -1,0 +1,161 @@
+"""Quality: QA score and critical failures over time (semantic layer), by form section, by team
+and by agent, and the latest evaluations with a critical failure. QA is per agent: the date,
+site and team filters apply; queue and line-of-business filters do not. Agent rows follow the
+signed-in user's access. Layout only."""
+
+import pandas as pd
+import streamlit as st
+
+from apps.components import formatting as fmt
+from apps.components import page_charts as pc
+from apps.components.filters import current_filters, describe_period
+from apps.components.page_kit import csv_download, current_access, metric_help
+from apps.queries import page_api
+from apps.queries.team_scope import agent_team_scope
+
+PLOT = {"displayModeBar": False}
+QA = pc.MetricSpec("qa_score", "QA score", "%", True)
+CRIT_RATE = pc.MetricSpec("qa_critical_failure_rate", "Critical-failure rate", "%", False)
+EVALS = pc.MetricSpec("qa_evaluations", "Evaluations", "evaluations", None)
+SECTION = pc.MetricSpec("section_score_pct", "Section score", "%", True)
+
+
+def _first(df: pd.DataFrame, column: str):
+    if df.empty or column not in df.columns:
+        return None
+    v = df[column].iloc[0]
+    return None if pd.isna(v) else v
+
+
+f = current_filters()
+access = current_access()
+scope = agent_team_scope(access)
+
+head, note = st.columns([2, 3], vertical_alignment="bottom")
+head.markdown("## Quality")
+ignored = " · queue and line-of-business filters do not apply (QA is per agent)" if (
+    f.queue_ids or f.lines_of_business) else ""
+note.caption(
+    f"**{describe_period(f)}** · evaluations by the day of the evaluated contact{ignored}"
+    + ("" if scope is None else " · agent rows: your team only"),
+    text_alignment="right",
+)
+
+k = page_api.qa_kpis(f)
+tiles = st.columns(4)
+
+
+def _tile(col, label, value, caption, help_text):
+    with col.container(border=True):
+        st.metric(label, value, help=help_text)
+        st.caption(caption)
+
+
+_tile(tiles[0], "QA score", fmt.fmt_pct(_first(k, "qa_score") / 100 if _first(k, "qa_score")
+                                        is not None else None),
+      "Mean of evaluation scores (0–100%)", metric_help("qa_score"))
+_tile(tiles[1], "Evaluations", fmt.fmt_int(_first(k, "qa_evaluations")), "Completed",
+      metric_help("qa_evaluations"))
+_tile(tiles[2], "Critical failures", fmt.fmt_int(_first(k, "qa_critical_failures_metric")),
+      "Evaluations scored 0", metric_help("qa_critical_failures_metric"))
+_tile(tiles[3], "Critical-failure rate", fmt.fmt_pct(_first(k, "qa_critical_failure_rate")),
+      "Of evaluations", metric_help("qa_critical_failure_rate"))
+
+left, right = st.columns([1.3, 1])
+with left:
+    a, c = st.columns([4.4, 0.6], vertical_alignment="center")
+    grain = "day" if f.days <= 45 else "week"
+    a.markdown(f"**QA score and evaluations by {grain}**", help=metric_help("qa_score"))
+    trend = page_api.qa_trend(f, grain)
+    csv_download(trend, f"quality trend by {grain}", where=c, key="csv_quality_trend")
+    if trend.empty or trend["qa_evaluations"].sum() == 0:
+        st.info("No QA evaluations in the selected period.")
+    else:
+        shown = trend.assign(
+            period=pd.to_datetime(trend["period"]).dt.strftime("%a %d %b"),
+            qa_score=trend["qa_score"] / 100,  # the metric is in percent points already
+        )
+        st.plotly_chart(
+            pc.bars_with_line(shown, EVALS, QA, x="period", x_title=f"Activity {grain}",
+                              height=300),
+            config=PLOT, key="quality_trend_chart",
+        )
+with right:
+    a, c = st.columns([4.4, 0.6], vertical_alignment="center")
+    a.markdown(
+        "**By form section** · mean section score",
+        help="Mean of the evaluations' section scores: 100 × Σ(weight × score / max) / "
+        "Σ(weight) over the section's applicable questions (N/A removed). Not zeroed by a "
+        "critical failure (the evaluation total is). Not a semantic-layer metric: read from "
+        "fct_qa_evaluation_sections.",
+    )
+    sections = page_api.qa_sections(f)
+    csv_download(sections, "quality by form section", where=c, key="csv_quality_sections")
+    if sections.empty:
+        st.info("No evaluated sections in the selected period.")
+    else:
+        shown = sections.assign(
+            label=sections["form_id"].astype(str) + " · " + sections["section"].astype(str),
+            section_score_pct=sections["section_score_pct"] / 100,
+        )
+        st.plotly_chart(
+            pc.hbar(shown, SECTION, y="label", y_title="Form · section",
+                    height=max(300, min(300, 28 * len(shown) + 80))),
+            config=PLOT, key="quality_sections_chart",
+        )
+
+bl, br = st.columns([1, 1])
+with bl:
+    a, b, c = st.columns([2.2, 2.2, 0.6], vertical_alignment="center")
+    by = b.segmented_control("By", ["Team", "Agent"], default="Team", key="quality_by",
+                             label_visibility="collapsed") or "Team"
+    a.markdown(f"**By {by.lower()}**", help=metric_help("qa_score"))
+    rows = page_api.qa_by(f, by.lower(), access)
+    csv_download(rows, f"quality by {by}", where=c, key="csv_quality_by")
+    name_col = "team_name" if by == "Team" else "agent_name"
+    table = pd.DataFrame(
+        {
+            by: rows[name_col],
+            "QA %": rows["qa_score"],
+            "Evaluations": rows["qa_evaluations"],
+            "Critical failures": rows["qa_critical_failures_metric"],
+            "Critical %": rows["qa_critical_failure_rate"] * 100,
+        }
+    )
+    if by == "Agent":
+        table.insert(1, "Team", rows["team_id"])
+    st.dataframe(
+        table, hide_index=True, height=300, placeholder=fmt.DASH, key="quality_by_table",
+        column_config={
+            "QA %": st.column_config.NumberColumn(format="%.1f%%", help=metric_help("qa_score")),
+            "Evaluations": st.column_config.NumberColumn(format="localized",
+                                                         help=metric_help("qa_evaluations")),
+            "Critical failures": st.column_config.NumberColumn(
+                format="localized", help=metric_help("qa_critical_failures_metric")),
+            "Critical %": st.column_config.NumberColumn(
+                format="%.1f%%", help=metric_help("qa_critical_failure_rate")),
+        },
+    )
+with br:
+    a, c = st.columns([4.4, 0.6], vertical_alignment="center")
+    a.markdown("**Latest critical failures**",
+               help="Evaluations with a failed critical question (the evaluation scores 0).")
+    failures = page_api.qa_critical_failures(f, access)
+    csv_download(failures, "quality critical failures", where=c, key="csv_quality_failures")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Date": failures["activity_date"],
+                "Agent": failures["agent_name"],
+                "Team": failures["team_name"],
+                "Form": failures["form_id"],
+                "Critical failed": failures["critical_failure_count"],
+                "Score before critical %": failures["score_pct_before_critical"],
+            }
+        ),
+        hide_index=True, height=300, placeholder=fmt.DASH, key="quality_failures_table",
+        column_config={
+            "Date": st.column_config.DateColumn(format="ddd D MMM"),
+            "Score before critical %": st.column_config.NumberColumn(format="%.1f%%"),
+        },
+    )

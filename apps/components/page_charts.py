@@ -1,0 +1,228 @@
+"""Figures of the Queues, Customer voice and Quality pages, in the house style of charts.py:
+Okabe-Ito colours, units on every axis, the target as a dashed black line, percent with one
+decimal and durations as m:ss (tick labels and hovers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from apps.components.charts import OKABE_ITO, TARGET_LINE, _layout
+from apps.components.formatting import fmt_mmss
+
+# Okabe-Ito order for categorical series (black last: it is the target line's colour).
+SERIES = [
+    OKABE_ITO[k]
+    for k in ("blue", "orange", "bluish_green", "reddish_purple", "sky_blue", "vermillion",
+              "yellow", "black")
+]
+# Sequential scale from Okabe-Ito light to dark blue (readable with colour-vision deficiencies).
+SEQUENTIAL = [[0.0, "#F7FBFF"], [0.35, OKABE_ITO["sky_blue"]], [1.0, OKABE_ITO["blue"]]]
+# Diverging around a target: orange below, white at target, blue above.
+DIVERGING = [[0.0, OKABE_ITO["vermillion"]], [0.5, "#F5F5F5"], [1.0, OKABE_ITO["blue"]]]
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    column: str
+    label: str
+    unit: str  # "%", "m:ss", "contacts", "score", "points"
+    higher_is_better: bool | None = True
+
+    def axis_title(self) -> str:
+        return {
+            "%": f"{self.label} (%)",
+            "m:ss": f"{self.label} (m:ss)",
+            "contacts": f"{self.label} (contacts)",
+        }.get(self.unit, f"{self.label} ({self.unit})")
+
+    def plot_values(self, s: pd.Series) -> pd.Series:
+        s = pd.to_numeric(s, errors="coerce").astype("float64")
+        return s * 100 if self.unit == "%" else s
+
+    def fmt(self, v) -> str:
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            return "–"
+        if self.unit == "%":
+            return f"{v:.1f}%"
+        if self.unit == "m:ss":
+            return fmt_mmss(v)
+        if self.unit == "contacts":
+            return f"{round(v):,}"
+        return f"{v:.1f}" if self.unit == "NPS" else f"{v:.2f}"
+
+
+def _mmss_axis(values: pd.Series, n: int = 6) -> dict:
+    top = float(np.nanmax(values)) if len(values) and np.isfinite(np.nanmax(values)) else 60.0
+    top = max(top, 10.0)
+    step = next(s for s in (5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 1e9) if top / s <= n)
+    ticks = list(np.arange(0, top + step, step))
+    return {"tickvals": ticks, "ticktext": [fmt_mmss(t) for t in ticks]}
+
+
+def heat_map(
+    df: pd.DataFrame,
+    spec: MetricSpec,
+    *,
+    row_label: str,
+    target: float | None = None,
+    height: int = 330,
+) -> go.Figure:
+    """``df``: columns row, interval and ``spec.column``. Rows top-down in the given order."""
+    rows = list(dict.fromkeys(df["row"]))
+    cols = sorted(df["interval"].dropna().unique())
+    values = spec.plot_values(df[spec.column])
+    grid = (
+        df.assign(_v=values)
+        .pivot_table(index="row", columns="interval", values="_v", aggfunc="first", dropna=False)
+        .reindex(index=rows, columns=cols)
+    )
+    text = grid.map(spec.fmt)
+    z = grid.to_numpy()
+    kwargs: dict = {"colorscale": SEQUENTIAL}
+    if target is not None and spec.unit == "%":
+        t = target * 100
+        span = max(np.nanmax(np.abs(z - t)) if np.isfinite(z).any() else 10.0, 1.0)
+        scale = DIVERGING if spec.higher_is_better else [[1 - p, c] for p, c in DIVERGING][::-1]
+        kwargs = {"colorscale": scale, "zmin": t - span, "zmax": t + span}
+    colorbar = {"title": {"text": spec.axis_title(), "side": "right"}, "thickness": 12}
+    if spec.unit == "%":
+        colorbar["ticksuffix"] = "%"
+    if spec.unit == "m:ss":
+        colorbar.update(_mmss_axis(pd.Series(z.ravel())))
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=cols,
+            y=[str(r) for r in rows],
+            text=text.to_numpy(),
+            hovertemplate=f"{row_label} %{{y}} · %{{x}}<br>{spec.label} %{{text}}<extra></extra>",
+            colorbar=colorbar,
+            xgap=1,
+            ygap=1,
+            **kwargs,
+        )
+    )
+    fig.update_yaxes(title_text=row_label, autorange="reversed", type="category")
+    fig.update_xaxes(title_text="Interval start (site local time)", type="category", tickangle=-45)
+    return _layout(fig, height)
+
+
+def _target_line(fig: go.Figure, spec: MetricSpec, target: float | None) -> None:
+    if target is None:
+        return
+    y = target * 100 if spec.unit == "%" else target
+    fig.add_hline(
+        y=y,
+        line={"color": TARGET_LINE, "dash": "dash", "width": 1.5},
+        annotation_text=f"Target {spec.fmt(y)}",
+        annotation_position="top left",
+    )
+
+
+def _y_axis(fig: go.Figure, spec: MetricSpec, values: pd.Series, **extra) -> None:
+    kw: dict = {"title_text": spec.axis_title(), **extra}
+    if spec.unit == "%":
+        kw["ticksuffix"] = "%"
+    if spec.unit == "m:ss":
+        kw.update(_mmss_axis(values))
+    fig.update_yaxes(**kw)
+
+
+def lines(
+    df: pd.DataFrame,
+    spec: MetricSpec,
+    *,
+    x: str,
+    series: str | None,
+    x_title: str,
+    target: float | None = None,
+    height: int = 330,
+    category_x: bool = True,
+) -> go.Figure:
+    """One line per value of ``series`` (or one line) of ``spec`` over ``x``."""
+    fig = go.Figure()
+    groups = [(None, df)] if series is None else list(df.groupby(series, sort=True))
+    for i, (name, part) in enumerate(groups):
+        y = spec.plot_values(part[spec.column])
+        fig.add_scatter(
+            x=part[x],
+            y=y,
+            mode="lines+markers",
+            marker={"size": 4},
+            name=str(name) if name is not None else spec.label,
+            line={"color": SERIES[i % len(SERIES)], "width": 2},
+            text=[spec.fmt(v) for v in y],
+            hovertemplate=(f"{name} · " if name is not None else "")
+            + "%{x}<br>"
+            + f"{spec.label} %{{text}}<extra></extra>",
+            showlegend=series is not None,
+        )
+    _target_line(fig, spec, target)
+    _y_axis(fig, spec, spec.plot_values(df[spec.column]) if len(df) else pd.Series([0.0]))
+    if spec.unit == "%" and spec.column in ("service_level",):
+        fig.update_yaxes(range=[0, 105])
+    fig.update_xaxes(title_text=x_title, **({"type": "category"} if category_x else {}))
+    return _layout(fig, height)
+
+
+def bars_with_line(
+    df: pd.DataFrame,
+    bar: MetricSpec,
+    line: MetricSpec,
+    *,
+    x: str,
+    x_title: str,
+    target: float | None = None,
+    height: int = 300,
+) -> go.Figure:
+    """Bars of ``bar`` (right axis) with ``line`` (left axis, with its target) over ``x``."""
+    fig = go.Figure()
+    yb = bar.plot_values(df[bar.column])
+    fig.add_bar(
+        x=df[x], y=yb, name=bar.label, yaxis="y2",
+        marker_color=OKABE_ITO["sky_blue"], opacity=0.55,
+        text=[bar.fmt(v) for v in yb], textposition="none",
+        hovertemplate=f"%{{x}}<br>{bar.label} %{{text}}<extra></extra>",
+    )
+    yl = line.plot_values(df[line.column])
+    fig.add_scatter(
+        x=df[x], y=yl, name=line.label, mode="lines+markers",
+        line={"color": OKABE_ITO["blue"], "width": 2.5}, marker={"size": 5},
+        text=[line.fmt(v) for v in yl],
+        hovertemplate=f"%{{x}}<br>{line.label} %{{text}}<extra></extra>",
+    )
+    _target_line(fig, line, target)
+    _y_axis(fig, line, yl)
+    if line.unit == "%" and line.column == "service_level":
+        fig.update_yaxes(range=[0, 105])
+    fig.update_layout(
+        yaxis2={"title": {"text": bar.axis_title()}, "overlaying": "y", "side": "right",
+                "showgrid": False, "rangemode": "tozero"}
+    )
+    fig.update_xaxes(title_text=x_title, type="category", tickangle=-45)
+    return _layout(fig, height)
+
+
+def hbar(
+    df: pd.DataFrame, spec: MetricSpec, *, y: str, y_title: str, height: int = 300,
+    target: float | None = None,
+) -> go.Figure:
+    """Horizontal bars (e.g. QA score per form section), lowest first at the top."""
+    values = spec.plot_values(df[spec.column])
+    fig = go.Figure(
+        go.Bar(
+            x=values, y=df[y], orientation="h", marker_color=OKABE_ITO["blue"],
+            text=[spec.fmt(v) for v in values], textposition="auto",
+            hovertemplate=f"%{{y}}<br>{spec.label} %{{text}}<extra></extra>",
+        )
+    )
+    if target is not None:
+        fig.add_vline(x=target, line={"color": TARGET_LINE, "dash": "dash", "width": 1.5},
+                      annotation_text=f"Target {spec.fmt(target)}")
+    fig.update_xaxes(title_text=spec.axis_title(), **({"ticksuffix": "%"} if spec.unit == "%" else {}))
+    fig.update_yaxes(title_text=y_title, autorange="reversed", type="category")
+    return _layout(fig, height)

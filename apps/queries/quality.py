@@ -1,0 +1,161 @@
+"""Quality page: QA score, critical failures (semantic layer), form sections and failure rows.
+
+QA metrics come from the semantic layer (sem_qa_evaluations.yml: qa_score, qa_evaluations,
+qa_critical_failures_metric, qa_critical_failure_rate), dated by the activity date (the local
+day of the evaluated contact's answer, else of the evaluation) and attributed to the agent's
+team and site of that day. QA is per agent, not per queue: the sidebar's date, site and team
+filters apply; queue and line-of-business filters do not.
+
+Form sections are not in the semantic layer (fct_qa_evaluation_sections has no semantic
+model): the section score is the mean of the evaluations' section scores (the same
+"mean of evaluations" method as qa_score's default), computed with plain SQL.
+
+Access: agent rows (per-agent metrics and the critical-failure list) are restricted in SQL to
+the teams the access context allows (apps.queries.team_scope).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from apps.queries.filters import ServiceFilters
+from apps.queries.semantic import MetricQuery, SemanticLayer, date_range_filter, in_list
+from apps.queries.team_scope import agent_team_scope, sql_in
+
+QA_METRICS = (
+    "qa_score",
+    "qa_evaluations",
+    "qa_critical_failures_metric",
+    "qa_critical_failure_rate",
+)
+BREAKDOWNS = {
+    "team": ("team", "team__team_name"),
+    "agent": ("agent", "agent__full_name", "team"),
+}
+
+
+def qa_where(f: ServiceFilters) -> tuple[str, ...]:
+    where = [date_range_filter(f.start_date, f.end_date)]
+    if f.site_ids:
+        where.append(f"{{{{ Entity('site') }}}} in {in_list(f.site_ids)}")
+    team_ids = getattr(f, "team_ids", ())
+    if team_ids:
+        where.append(f"{{{{ Entity('team') }}}} in {in_list(team_ids)}")
+    return tuple(where)
+
+
+def _team_clause(scope: tuple[str, ...] | None) -> tuple[str, ...]:
+    if scope is None:
+        return ()
+    return (f"{{{{ Entity('team') }}}} in {in_list(scope or ('__no_team__',))}",)
+
+
+def qa_kpis(layer: SemanticLayer, f: ServiceFilters, path: Path | str | None = None):
+    return layer.query(MetricQuery(metrics=QA_METRICS, where=qa_where(f)), path)
+
+
+def qa_trend(
+    layer: SemanticLayer, f: ServiceFilters, grain: str = "day", path: Path | str | None = None
+) -> pd.DataFrame:
+    time = f"metric_time__{grain}"
+    df = layer.query(
+        MetricQuery(metrics=QA_METRICS, group_by=(time,), where=qa_where(f), order_by=(time,)),
+        path,
+    )
+    return df.rename(columns={time: "period"})
+
+
+def qa_by(
+    layer: SemanticLayer,
+    f: ServiceFilters,
+    by: str,
+    access: object | None = None,
+    path: Path | str | None = None,
+) -> pd.DataFrame:
+    group_by = BREAKDOWNS[by]
+    where = qa_where(f)
+    if by == "agent":
+        where = (*where, *_team_clause(agent_team_scope(access)))
+    df = layer.query(
+        MetricQuery(metrics=QA_METRICS, group_by=group_by, where=where, order_by=group_by[1:2]),
+        path,
+    )
+    return df.rename(
+        columns={
+            "team__team_name": "team_name",
+            "agent__full_name": "agent_name",
+            "team": "team_id",
+            "agent": "agent_id",
+        }
+    )
+
+
+# --- rows (plain SQL over the marts) -------------------------------------------------------
+
+
+def _eval_conditions(f: ServiceFilters, alias: str = "e") -> tuple[str, list]:
+    clauses = [f"{alias}.activity_date between ? and ?"]
+    params: list = [f.start_date, f.end_date]
+    for column, values in (
+        (f"{alias}.site_id", f.site_ids),
+        (f"{alias}.team_id", getattr(f, "team_ids", ())),
+    ):
+        if values:
+            clause, more = sql_in(column, values)
+            clauses.append(clause)
+            params.extend(more)
+    return " and ".join(clauses), params
+
+
+def sections(con: duckdb.DuckDBPyConnection, f: ServiceFilters) -> pd.DataFrame:
+    """Per form x section: mean section score (percent), evaluations, and how many of those
+    evaluations had a critical failure (center level)."""
+    where, params = _eval_conditions(f)
+    return con.execute(
+        f"""
+        select s.form_id, s.section,
+               avg(s.score_pct) as section_score_pct,
+               count(distinct s.evaluation_id) as evaluations,
+               count(distinct case when e.has_critical_failure then s.evaluation_id end)
+                   as evaluations_with_critical_failure
+        from fct_qa_evaluation_sections as s
+        join fct_qa_evaluations as e on e.evaluation_id = s.evaluation_id
+        where {where}
+        group by s.form_id, s.section
+        order by s.form_id, section_score_pct
+        """,
+        params,
+    ).df()
+
+
+def critical_failures(
+    con: duckdb.DuckDBPyConnection,
+    f: ServiceFilters,
+    *,
+    access: object | None = None,
+    limit: int = 100,
+) -> pd.DataFrame:
+    """The latest evaluations with a failed critical question (agent rows: allowed teams)."""
+    where, params = _eval_conditions(f)
+    scope = agent_team_scope(access)
+    if scope is not None:
+        clause, more = sql_in("e.team_id", scope)
+        where += f" and {clause}"
+        params += more
+    return con.execute(
+        f"""
+        select e.activity_date, e.evaluated_at, a.full_name as agent_name, t.team_name,
+               e.form_id, e.evaluator_id, e.critical_failure_count,
+               e.score_pct_before_critical, e.evaluation_id, e.agent_id, e.team_id
+        from fct_qa_evaluations as e
+        left join dim_agents as a on a.agent_id = e.agent_id
+        left join dim_teams as t on t.team_id = e.team_id
+        where {where} and e.has_critical_failure
+        order by e.activity_date desc, e.evaluated_at desc, e.evaluation_id
+        limit {int(limit)}
+        """,
+        params,
+    ).df()

@@ -1,0 +1,212 @@
+"""Customer voice page: CSAT, NPS and survey FCR (semantic layer), comments and worst contacts.
+
+Metrics come from the semantic layer (dbt_project/models/semantic/sem_contacts.yml, semantic
+model ``survey_responses``: csat_score, nps, first_contact_resolution_rate_survey, ...),
+dated by the local day the survey was sent and attributed to the surveyed contact's queue,
+agent and team of the day. The comment list and the worst contacts are rows, read with plain
+SQL from the marts (fct_survey_responses, fct_contacts, fct_contact_segments).
+
+Access: agent-level results honour the access context (apps.queries.team_scope): a
+supervisor's agent rows are restricted to their own team in SQL (MetricFlow ``where`` on the
+team entity); survey rows (comments, worst contacts) are agent-level detail too, so a
+supervisor's lists hold their own team's surveys only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from apps.queries.filters import ServiceFilters
+from apps.queries.semantic import (
+    MetricQuery,
+    SemanticLayer,
+    in_list,
+    service_filters_where,
+)
+from apps.queries.team_scope import agent_team_scope, sql_in
+
+VOICE_METRICS = (
+    "csat_score",
+    "csat_top2box_rate",
+    "csat_responses_metric",
+    "nps",
+    "nps_responses_metric",
+    "first_contact_resolution_rate_survey",
+    "resolution_answers_metric",
+    "survey_response_rate",
+    "surveys_sent_metric",
+)
+BREAKDOWNS = {
+    "queue": ("queue", "queue__queue_name"),
+    "team": ("team", "team__team_name"),
+    "agent": ("agent", "agent__full_name", "team"),
+}
+
+
+def voice_where(f: ServiceFilters) -> tuple[str, ...]:
+    where = service_filters_where(f)
+    team_ids = getattr(f, "team_ids", ())
+    if team_ids:
+        where = (*where, f"{{{{ Entity('team') }}}} in {in_list(team_ids)}")
+    return where
+
+
+def _team_clause(scope: tuple[str, ...] | None) -> tuple[str, ...]:
+    if scope is None:
+        return ()
+    # No team at all: a team id that cannot exist, so the query returns no agent rows.
+    return (f"{{{{ Entity('team') }}}} in {in_list(scope or ('__no_team__',))}",)
+
+
+def voice_kpis(
+    layer: SemanticLayer, f: ServiceFilters, path: Path | str | None = None
+) -> pd.DataFrame:
+    """One row of center-level survey metrics for the filters (no agent detail)."""
+    return layer.query(MetricQuery(metrics=VOICE_METRICS, where=voice_where(f)), path)
+
+
+def voice_trend(
+    layer: SemanticLayer, f: ServiceFilters, grain: str = "day", path: Path | str | None = None
+) -> pd.DataFrame:
+    time = f"metric_time__{grain}"
+    df = layer.query(
+        MetricQuery(
+            metrics=VOICE_METRICS, group_by=(time,), where=voice_where(f), order_by=(time,)
+        ),
+        path,
+    )
+    return df.rename(columns={time: "period"})
+
+
+def voice_by(
+    layer: SemanticLayer,
+    f: ServiceFilters,
+    by: str,
+    access: object | None = None,
+    path: Path | str | None = None,
+) -> pd.DataFrame:
+    """Survey metrics per queue, team or agent. Agent rows honour the access context."""
+    group_by = BREAKDOWNS[by]
+    where = voice_where(f)
+    if by == "agent":
+        where = (*where, *_team_clause(agent_team_scope(access)))
+    df = layer.query(
+        MetricQuery(metrics=VOICE_METRICS, group_by=group_by, where=where, order_by=group_by[1:2]),
+        path,
+    )
+    return df.rename(
+        columns={
+            "queue__queue_name": "queue_name",
+            "team__team_name": "team_name",
+            "agent__full_name": "agent_name",
+            "queue": "queue_id",
+            "team": "team_id",
+            "agent": "agent_id",
+        }
+    )
+
+
+# --- rows (plain SQL over the marts) -------------------------------------------------------
+
+
+def _survey_conditions(f: ServiceFilters) -> tuple[str, list]:
+    clauses = ["s.sent_date between ? and ?"]
+    params: list = [f.start_date, f.end_date]
+    for column, values in (
+        ("q.site_id", f.site_ids),
+        ("s.queue_id", f.queue_ids),
+        ("q.line_of_business", f.lines_of_business),
+        ("s.team_id", getattr(f, "team_ids", ())),
+    ):
+        if values:
+            clause, more = sql_in(column, values)
+            clauses.append(clause)
+            params.extend(more)
+    return " and ".join(clauses), params
+
+
+_AGENT_COLUMNS = "s.agent_id as agent_id, a.full_name as agent_name, t.team_name as team_name"
+
+
+def _scope_condition(access: object | None) -> tuple[str, list]:
+    """Survey rows are agent-level detail: only the teams the access context allows."""
+    scope = agent_team_scope(access)
+    if scope is None:
+        return "", []
+    clause, params = sql_in("s.team_id", scope)
+    return f" and {clause}", params
+
+
+def comments(
+    con: duckdb.DuckDBPyConnection,
+    f: ServiceFilters,
+    *,
+    scores: Sequence[int] = (),
+    access: object | None = None,
+    limit: int = 200,
+) -> pd.DataFrame:
+    """The latest survey comments (newest answer first), optionally only these CSAT scores."""
+    where, params = _survey_conditions(f)
+    scope_sql, scope_params = _scope_condition(access)
+    where += scope_sql
+    params += scope_params
+    if scores:
+        clause, more = sql_in("s.csat", [int(s) for s in scores])
+        where += f" and {clause}"
+        params += more
+    return con.execute(
+        f"""
+        select s.responded_at, s.sent_date, s.csat, s.nps, s.is_resolved,
+               s.comment, q.queue_name, {_AGENT_COLUMNS}, s.response_id, s.contact_id
+        from fct_survey_responses as s
+        left join dim_queues as q on q.queue_id = s.queue_id
+        left join dim_agents as a on a.agent_id = s.agent_id
+        left join dim_teams as t on t.team_id = s.team_id
+        where {where} and s.comment is not null and trim(s.comment) <> ''
+        order by s.responded_at desc nulls last, s.response_id
+        limit {int(limit)}
+        """,
+        params,
+    ).df()
+
+
+def worst_contacts(
+    con: duckdb.DuckDBPyConnection,
+    f: ServiceFilters,
+    *,
+    access: object | None = None,
+    limit: int = 50,
+) -> pd.DataFrame:
+    """Answered surveys with CSAT 1-2 or an NPS detractor, worst first, with the contact's
+    total queue wait (all its segments) and handle time (talk + hold + ACW)."""
+    where, params = _survey_conditions(f)
+    scope_sql, scope_params = _scope_condition(access)
+    where += scope_sql
+    params += scope_params
+    return con.execute(
+        f"""
+        with w as (
+            select contact_id, sum(wait_seconds) as wait_seconds
+            from fct_contact_segments
+            group by contact_id
+        )
+        select s.responded_at, s.sent_date, s.csat, s.nps, s.is_resolved, s.comment,
+               q.queue_name, {_AGENT_COLUMNS}, c.channel,
+               w.wait_seconds, c.handle_seconds, s.contact_id, s.response_id
+        from fct_survey_responses as s
+        left join dim_queues as q on q.queue_id = s.queue_id
+        left join dim_agents as a on a.agent_id = s.agent_id
+        left join dim_teams as t on t.team_id = s.team_id
+        left join fct_contacts as c on c.contact_id = s.contact_id
+        left join w on w.contact_id = s.contact_id
+        where {where} and s.is_responded and (s.csat <= 2 or s.is_detractor)
+        order by s.csat asc nulls last, s.nps asc nulls last, s.responded_at desc,
+                 s.response_id
+        limit {int(limit)}
+        """,
+        params,
+    ).df()
