@@ -1,0 +1,245 @@
+-- One row per coaching session (hr/coaching_sessions) with the accountability facts:
+--   * before / after: the focus metric over the agent's days [held - coaching_before_days,
+--     held - 1] and [held + 1, held + coaching_after_days] (local dates; the session day itself
+--     is in neither), as sum(numerator) / sum(denominator) (int_agent_focus_metric_days).
+--   * control: the same metric, pooled over every other agent who had no session on the same
+--     focus metric from held - before to held + after, over the same two windows. The
+--     difference-in-differences (change - control change) removes what moved for everyone
+--     (seasonality, a queue-wide outage); rpt_coaching_effects averages it across sessions.
+--   * follow-up: the metric from held + 1 to follow_up_due_on, compared with target_value in
+--     the metric's direction (lower is better for AHT and transfer rate).
+--   * commitment_status: no_target (no target or no follow-up date) | pending (follow-up date
+--     after the as-of date) | no_data (nothing measured in the follow-up window) | met | not_met.
+--   * follow_up_status: no_follow_up_date | upcoming (due after as-of) | due (due date passed
+--     within coaching_follow_up_grace_days) | overdue (grace passed, no follow-up session) |
+--     done (a later session with the agent held after this one and by due + grace).
+-- As-of date: macros/supervision_as_of_date.sql (latest activity day unless var set).
+{%- set before_days = var('coaching_before_days', 14) %}
+{%- set after_days = var('coaching_after_days', 14) %}
+{%- set grace_days = var('coaching_follow_up_grace_days', 7) %}
+with
+
+sessions as (
+
+    select * from {{ ref('stg_hr__coaching_sessions') }}
+
+),
+
+agents as (
+
+    select * from {{ ref('dim_agents') }}
+
+),
+
+history as (
+
+    select * from {{ ref('int_agent_team_history') }}
+
+),
+
+metric_days as (
+
+    select * from {{ ref('int_agent_focus_metric_days') }}
+
+),
+
+as_of as (
+
+    select {{ supervision_as_of_date() }} as as_of_date
+
+),
+
+located as (
+
+    select
+        s.session_id,
+        s.agent_id,
+        s.supervisor_id,
+        s.focus_metric,
+        s.baseline_value,
+        s.target_value,
+        s.commitment,
+        s.held_at,
+        s.follow_up_due_on,
+        a.site_timezone,
+        cast({{ to_local_timestamp('s.held_at', "coalesce(a.site_timezone, '" ~ var('default_timezone') ~ "')") }} as date) as held_date
+    from sessions as s
+    left join agents as a
+        on s.agent_id = a.agent_id
+
+),
+
+windowed as (
+
+    select
+        located.*,
+        {{ dbt.dateadd('day', -before_days, 'held_date') }} as before_start,
+        {{ dbt.dateadd('day', -1, 'held_date') }} as before_end,
+        {{ dbt.dateadd('day', 1, 'held_date') }} as after_start,
+        {{ dbt.dateadd('day', after_days, 'held_date') }} as after_end
+    from located
+
+),
+
+own as (
+
+    select
+        w.session_id,
+        sum(case when m.metric_date between w.before_start and w.before_end then m.numerator end) as before_numerator,
+        sum(case when m.metric_date between w.before_start and w.before_end then m.denominator end) as before_denominator,
+        sum(case when m.metric_date between w.after_start and w.after_end then m.numerator end) as after_numerator,
+        sum(case when m.metric_date between w.after_start and w.after_end then m.denominator end) as after_denominator,
+        sum(case when m.metric_date between w.after_start and w.follow_up_due_on then m.numerator end) as follow_up_numerator,
+        sum(case when m.metric_date between w.after_start and w.follow_up_due_on then m.denominator end) as follow_up_denominator
+    from windowed as w
+    inner join metric_days as m
+        on m.agent_id = w.agent_id
+        and m.focus_metric = w.focus_metric
+        and m.metric_date >= w.before_start
+        and m.metric_date <= case
+            when w.follow_up_due_on > w.after_end then w.follow_up_due_on else w.after_end
+        end
+    group by w.session_id
+
+),
+
+-- Agents coached on the same focus metric at any time in the session's two windows are not
+-- controls for it.
+coached_in_window as (
+
+    select distinct
+        w.session_id,
+        c.agent_id
+    from windowed as w
+    inner join located as c
+        on c.focus_metric = w.focus_metric
+        and c.held_date between w.before_start and w.after_end
+
+),
+
+control as (
+
+    select
+        w.session_id,
+        count(distinct m.agent_id) as control_agents,
+        sum(case when m.metric_date <= w.before_end then m.numerator end) as control_before_numerator,
+        sum(case when m.metric_date <= w.before_end then m.denominator end) as control_before_denominator,
+        sum(case when m.metric_date >= w.after_start then m.numerator end) as control_after_numerator,
+        sum(case when m.metric_date >= w.after_start then m.denominator end) as control_after_denominator
+    from windowed as w
+    inner join metric_days as m
+        on m.focus_metric = w.focus_metric
+        and m.agent_id <> w.agent_id
+        and m.metric_date between w.before_start and w.after_end
+        and m.metric_date <> w.held_date
+    left join coached_in_window as x
+        on x.session_id = w.session_id
+        and x.agent_id = m.agent_id
+    where x.agent_id is null
+    group by w.session_id
+
+),
+
+-- The first later session with the same agent: the follow-up conversation, if any.
+next_session as (
+
+    select
+        w.session_id,
+        min(n.held_date) as next_session_date
+    from windowed as w
+    inner join located as n
+        on n.agent_id = w.agent_id
+        and n.held_at > w.held_at
+    group by w.session_id
+
+),
+
+valued as (
+
+    select
+        w.*,
+        h.team_id,
+        {{ focus_metric_direction('w.focus_metric') }} as metric_direction,
+        {{ safe_ratio('o.before_numerator', 'o.before_denominator') }} as before_value,
+        {{ safe_ratio('o.after_numerator', 'o.after_denominator') }} as after_value,
+        {{ safe_ratio('o.follow_up_numerator', 'o.follow_up_denominator') }} as follow_up_value,
+        coalesce(o.before_denominator, 0) as before_volume,
+        coalesce(o.after_denominator, 0) as after_volume,
+        coalesce(o.follow_up_denominator, 0) as follow_up_volume,
+        coalesce(c.control_agents, 0) as control_agents,
+        {{ safe_ratio('c.control_before_numerator', 'c.control_before_denominator') }} as control_before_value,
+        {{ safe_ratio('c.control_after_numerator', 'c.control_after_denominator') }} as control_after_value,
+        n.next_session_date,
+        a.as_of_date
+    from windowed as w
+    cross join as_of as a
+    left join own as o on o.session_id = w.session_id
+    left join control as c on c.session_id = w.session_id
+    left join next_session as n on n.session_id = w.session_id
+    left join history as h
+        on h.agent_id = w.agent_id
+        and w.held_date >= h.valid_from
+        and w.held_date < h.valid_to
+
+),
+
+final as (
+
+    select
+        -- ids
+        session_id,
+        agent_id,
+        supervisor_id,
+        team_id,
+        -- attributes
+        focus_metric,
+        cast(metric_direction as integer) as metric_direction,
+        commitment,
+        cast(baseline_value as double) as baseline_value,
+        cast(target_value as double) as target_value,
+        -- dates
+        held_at,
+        held_date,
+        follow_up_due_on,
+        next_session_date,
+        as_of_date,
+        before_start,
+        after_end,
+        -- measured values
+        cast(before_value as double) as before_value,
+        cast(after_value as double) as after_value,
+        cast(follow_up_value as double) as follow_up_value,
+        cast(before_volume as double) as before_volume,
+        cast(after_volume as double) as after_volume,
+        cast(follow_up_volume as double) as follow_up_volume,
+        cast(after_value - before_value as double) as metric_change,
+        cast(control_agents as bigint) as control_agents,
+        cast(control_before_value as double) as control_before_value,
+        cast(control_after_value as double) as control_after_value,
+        cast(control_after_value - control_before_value as double) as control_change,
+        cast(metric_direction * (after_value - before_value) as double) as improvement,
+        cast(
+            metric_direction * ((after_value - before_value) - (control_after_value - control_before_value))
+            as double
+        ) as improvement_vs_control,
+        -- accountability
+        case
+            when target_value is null or follow_up_due_on is null then 'no_target'
+            when follow_up_due_on > as_of_date then 'pending'
+            when follow_up_value is null then 'no_data'
+            when metric_direction * (follow_up_value - target_value) >= 0 then 'met'
+            else 'not_met'
+        end as commitment_status,
+        case
+            when follow_up_due_on is null then 'no_follow_up_date'
+            when next_session_date is not null
+                and next_session_date <= {{ dbt.dateadd('day', grace_days, 'follow_up_due_on') }} then 'done'
+            when follow_up_due_on > as_of_date then 'upcoming'
+            when as_of_date <= {{ dbt.dateadd('day', grace_days, 'follow_up_due_on') }} then 'due'
+            else 'overdue'
+        end as follow_up_status
+    from valued
+
+)
+
+select * from final
