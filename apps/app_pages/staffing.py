@@ -36,7 +36,10 @@ gap_tab, cause_tab, forecast_tab, calc_tab = st.tabs(
 with gap_tab:
     left, right = st.columns([1, 2])
     day = left.date_input(
-        "Day", value=default_day, min_value=dates["first_actual"], max_value=dates["last_forecast"],
+        "Day",
+        value=default_day,
+        min_value=dates["first_actual"],
+        max_value=dates["last_forecast"],
         key="staffing_gap_day",
     )
     measures = {
@@ -52,7 +55,9 @@ with gap_tab:
         st.caption("No intervals for this day.")
     else:
         col = measures[label]
-        grid = df.pivot_table(index="queue_name", columns="interval_of_day", values=col, aggfunc="sum")
+        grid = df.pivot_table(
+            index="queue_name", columns="interval_of_day", values=col, aggfunc="sum"
+        )
         diverging = col.startswith("gap_")
         fig = go.Figure(
             go.Heatmap(
@@ -67,7 +72,9 @@ with gap_tab:
         )
         fig.update_layout(height=120 + 40 * len(grid.index), margin={"t": 10, "b": 10})
         st.plotly_chart(fig, width="stretch")
-        hours = df.groupby("queue_name")[["gap_scheduled_hours", "gap_staffed_hours"]].sum().round(1)
+        hours = (
+            df.groupby("queue_name")[["gap_scheduled_hours", "gap_staffed_hours"]].sum().round(1)
+        )
         hours.columns = ["Planning gap (agent hours)", "Realised gap (agent hours)"]
         st.dataframe(hours, width="stretch")
         st.caption(
@@ -78,7 +85,10 @@ with gap_tab:
 # --- root cause --------------------------------------------------------------------------------
 with cause_tab:
     cday = st.date_input(
-        "Day", value=default_day, min_value=dates["first_actual"], max_value=last_actual,
+        "Day",
+        value=default_day,
+        min_value=dates["first_actual"],
+        max_value=last_actual,
         key="staffing_cause_day",
     )
     rc = q.cached("root_cause_daily", f, cday, cday, False)
@@ -112,18 +122,44 @@ with cause_tab:
             "above target; residual = realised minus the model at the actuals. docs/staffing.md."
         )
         per_queue = q.cached("root_cause_daily", f, cday, cday, True)
-        show = per_queue[["queue_name", "offered", "offered_forecast", "sl_realised", "sl_target",
-                          *[f"contribution_{c}" for c in q.CONTRIBUTIONS]]].copy()
+        show = per_queue[
+            [
+                "queue_name",
+                "offered",
+                "offered_forecast",
+                "sl_realised",
+                "sl_target",
+                *[f"contribution_{c}" for c in q.CONTRIBUTIONS],
+            ]
+        ].copy()
         for c in ["sl_realised", "sl_target", *[f"contribution_{c}" for c in q.CONTRIBUTIONS]]:
             show[c] = show[c] * 100
-        show = show.rename(columns={f"contribution_{c}": f"{q.CONTRIBUTION_LABELS[c]} (pp)" for c in q.CONTRIBUTIONS})
+        show = show.rename(
+            columns={
+                f"contribution_{c}": f"{q.CONTRIBUTION_LABELS[c]} (pp)" for c in q.CONTRIBUTIONS
+            }
+        )
         st.dataframe(show.round(1), hide_index=True, width="stretch")
         st.markdown("#### Weekly")
         wk = q.cached("root_cause_weekly", f, cday - timedelta(weeks=8), cday, False)
-        wk_show = wk[["period_start", "sl_realised", "sl_target", *[f"contribution_{c}" for c in q.CONTRIBUTIONS]]].copy()
+        wk_show = wk[
+            [
+                "period_start",
+                "sl_realised",
+                "sl_target",
+                *[f"contribution_{c}" for c in q.CONTRIBUTIONS],
+            ]
+        ].copy()
         for c in wk_show.columns[1:]:
             wk_show[c] = wk_show[c] * 100
-        wk_show = wk_show.rename(columns={"period_start": "week", **{f"contribution_{c}": f"{q.CONTRIBUTION_LABELS[c]} (pp)" for c in q.CONTRIBUTIONS}})
+        wk_show = wk_show.rename(
+            columns={
+                "period_start": "week",
+                **{
+                    f"contribution_{c}": f"{q.CONTRIBUTION_LABELS[c]} (pp)" for c in q.CONTRIBUTIONS
+                },
+            }
+        )
         st.dataframe(wk_show.round(1), hide_index=True, width="stretch")
 
 # --- forecast vs actual ------------------------------------------------------------------------
@@ -134,11 +170,22 @@ with forecast_tab:
         st.caption("No forecast rows.")
     else:
         fig = go.Figure()
-        fig.add_scatter(x=fc["interval_start_local"], y=fc["offered_actual"], name="Actual", mode="lines")
-        fig.add_scatter(x=fc["interval_start_local"], y=fc["offered_forecast"], name="Forecast (selected)",
-                        mode="lines", line={"dash": "dot"})
-        fig.update_layout(height=360, yaxis_title="contacts offered per interval", margin={"t": 20},
-                          legend={"orientation": "h"})
+        fig.add_scatter(
+            x=fc["interval_start_local"], y=fc["offered_actual"], name="Actual", mode="lines"
+        )
+        fig.add_scatter(
+            x=fc["interval_start_local"],
+            y=fc["offered_forecast"],
+            name="Forecast (selected)",
+            mode="lines",
+            line={"dash": "dot"},
+        )
+        fig.update_layout(
+            height=360,
+            yaxis_title="contacts offered per interval",
+            margin={"t": 20},
+            legend={"orientation": "h"},
+        )
         st.plotly_chart(fig, width="stretch")
         st.caption(
             "Past days show the forecast made 7 days before the day (what the schedule was built "
@@ -146,10 +193,14 @@ with forecast_tab:
         )
     acc = q.cached("forecast_accuracy", f)
     if not acc.empty:
-        pivot = acc.pivot_table(index=["queue_name", "method"], columns="horizon_days", values="wape")
+        pivot = acc.pivot_table(
+            index=["queue_name", "method"], columns="horizon_days", values="wape"
+        )
         pivot = (pivot[[c for c in pivot.columns if c in (1, 7, 14)]] * 100).round(1)
         pivot.columns = [f"WAPE h={c}d (%)" for c in pivot.columns]
-        sel = acc[acc["is_selected"]].drop_duplicates("queue_name").set_index("queue_name")["method"]
+        sel = (
+            acc[acc["is_selected"]].drop_duplicates("queue_name").set_index("queue_name")["method"]
+        )
         pivot["selected"] = [sel.get(qn) == m for qn, m in pivot.index]
         st.markdown("#### Backtest accuracy (interval WAPE by horizon)")
         st.dataframe(pivot, width="stretch")
@@ -158,20 +209,38 @@ with forecast_tab:
 with calc_tab:
     patience_default = q.cached("default_patience_seconds", f) or 300.0
     c1, c2, c3, c4 = st.columns(4)
-    contacts = c1.number_input("Contacts per interval", 0.0, 100000.0, 100.0, step=5.0, key="staffing_calc_contacts")
+    contacts = c1.number_input(
+        "Contacts per interval", 0.0, 100000.0, 100.0, step=5.0, key="staffing_calc_contacts"
+    )
     aht = c2.number_input("AHT (seconds)", 1.0, 7200.0, 180.0, step=10.0, key="staffing_calc_aht")
     minutes = c3.selectbox("Interval (minutes)", [15, 30, 60], index=1, key="staffing_calc_minutes")
-    threshold = c4.number_input("SL threshold (seconds)", 0.0, 3600.0, 20.0, step=5.0, key="staffing_calc_threshold")
+    threshold = c4.number_input(
+        "SL threshold (seconds)", 0.0, 3600.0, 20.0, step=5.0, key="staffing_calc_threshold"
+    )
     c5, c6, c7, c8 = st.columns(4)
     target = c5.number_input("SL target (%)", 1.0, 99.9, 80.0, step=1.0, key="staffing_calc_target")
-    occ_cap = c6.number_input("Max occupancy (%)", 1.0, 100.0, 85.0, step=1.0, key="staffing_calc_occupancy")
-    shrink = c7.number_input("Shrinkage (%)", 0.0, 95.0, 30.0, step=1.0, key="staffing_calc_shrinkage")
-    patience = c8.number_input("Mean patience (seconds, Erlang A)", 1.0, 100000.0, float(round(patience_default)),
-                               step=10.0, key="staffing_calc_patience")
-    w = q.erlang_what_if(contacts, aht, minutes, target / 100, threshold, occ_cap / 100, shrink / 100, patience)
+    occ_cap = c6.number_input(
+        "Max occupancy (%)", 1.0, 100.0, 85.0, step=1.0, key="staffing_calc_occupancy"
+    )
+    shrink = c7.number_input(
+        "Shrinkage (%)", 0.0, 95.0, 30.0, step=1.0, key="staffing_calc_shrinkage"
+    )
+    patience = c8.number_input(
+        "Mean patience (seconds, Erlang A)",
+        1.0,
+        100000.0,
+        float(round(patience_default)),
+        step=10.0,
+        key="staffing_calc_patience",
+    )
+    w = q.erlang_what_if(
+        contacts, aht, minutes, target / 100, threshold, occ_cap / 100, shrink / 100, patience
+    )
     m = st.columns(6)
     m[0].metric("Traffic", f"{w.traffic_erlangs:.2f} Erl")
-    m[1].metric("Required agents", f"{w.required_agents}", help="Erlang C, target SL and occupancy cap")
+    m[1].metric(
+        "Required agents", f"{w.required_agents}", help="Erlang C, target SL and occupancy cap"
+    )
     m[2].metric("Positions", f"{w.positions}", help="required / (1 − shrinkage), rounded up")
     m[3].metric("Service level", f"{w.service_level:.1%}")
     m[4].metric("ASA", f"{w.asa_seconds:.1f} s")
@@ -179,15 +248,30 @@ with calc_tab:
     m2 = st.columns(6)
     m2[0].metric("P(wait)", f"{w.probability_wait:.1%}")
     m2[1].metric("Required (Erlang A)", f"{w.required_agents_erlang_a}")
-    m2[2].metric("SL (Erlang A)", f"{w.service_level_erlang_a:.1%}", help="at the Erlang C required agents; abandoners are misses")
+    m2[2].metric(
+        "SL (Erlang A)",
+        f"{w.service_level_erlang_a:.1%}",
+        help="at the Erlang C required agents; abandoners are misses",
+    )
     m2[3].metric("P(abandon)", f"{w.probability_abandon:.1%}")
     m2[4].metric("ASA (Erlang A)", f"{w.asa_seconds_erlang_a:.1f} s")
     curve = w.curve
     fig = go.Figure()
-    fig.add_scatter(x=curve["agents"], y=curve["sl_erlang_c"] * 100, name="Erlang C", mode="lines+markers")
-    fig.add_scatter(x=curve["agents"], y=curve["sl_erlang_a"] * 100, name="Erlang A", mode="lines+markers")
+    fig.add_scatter(
+        x=curve["agents"], y=curve["sl_erlang_c"] * 100, name="Erlang C", mode="lines+markers"
+    )
+    fig.add_scatter(
+        x=curve["agents"], y=curve["sl_erlang_a"] * 100, name="Erlang A", mode="lines+markers"
+    )
     fig.add_hline(y=target, line_dash="dot", annotation_text="target")
-    fig.update_layout(height=340, xaxis_title="agents", yaxis_title="service level (%)", margin={"t": 20},
-                      legend={"orientation": "h"})
+    fig.update_layout(
+        height=340,
+        xaxis_title="agents",
+        yaxis_title="service level (%)",
+        margin={"t": 20},
+        legend={"orientation": "h"},
+    )
     st.plotly_chart(fig, width="stretch")
-    st.caption("Erlang C has no service level at or below the traffic (unstable load): its curve starts above it.")
+    st.caption(
+        "Erlang C has no service level at or below the traffic (unstable load): its curve starts above it."
+    )

@@ -35,7 +35,11 @@ CONTRIBUTION_LABELS = {
 
 def _queue_filter(f: ServiceFilters, alias: str = "queues") -> tuple[str, list]:
     clauses, params = [], []
-    for column, values in (("site_id", f.site_ids), ("queue_id", f.queue_ids), ("line_of_business", f.lines_of_business)):
+    for column, values in (
+        ("site_id", f.site_ids),
+        ("queue_id", f.queue_ids),
+        ("line_of_business", f.lines_of_business),
+    ):
         if values:
             clauses.append(f"{alias}.{column} in ({', '.join('?' for _ in values)})")
             params.extend(values)
@@ -90,9 +94,14 @@ def gap_intervals(con, f: ServiceFilters, start: date, end: date) -> pd.DataFram
     ).df()
 
 
-def _root_cause(con, f: ServiceFilters, table: str, period_col: str, start: date, end: date, by_queue: bool):
+def _root_cause(
+    con, f: ServiceFilters, table: str, period_col: str, start: date, end: date, by_queue: bool
+):
     where, params = _queue_filter(f)
-    weighted = ", ".join(f"sum(r.contribution_{c}_weighted) / sum(r.sl_denominator) as contribution_{c}" for c in CONTRIBUTIONS)
+    weighted = ", ".join(
+        f"sum(r.contribution_{c}_weighted) / sum(r.sl_denominator) as contribution_{c}"
+        for c in CONTRIBUTIONS
+    )
     group = "queues.queue_name, " if by_queue else ""
     return con.execute(
         f"""
@@ -116,11 +125,15 @@ def _root_cause(con, f: ServiceFilters, table: str, period_col: str, start: date
     ).df()
 
 
-def root_cause_daily(con, f: ServiceFilters, start: date, end: date, by_queue: bool = False) -> pd.DataFrame:
+def root_cause_daily(
+    con, f: ServiceFilters, start: date, end: date, by_queue: bool = False
+) -> pd.DataFrame:
     return _root_cause(con, f, "rpt_sl_root_cause_daily", "day_start", start, end, by_queue)
 
 
-def root_cause_weekly(con, f: ServiceFilters, start: date, end: date, by_queue: bool = False) -> pd.DataFrame:
+def root_cause_weekly(
+    con, f: ServiceFilters, start: date, end: date, by_queue: bool = False
+) -> pd.DataFrame:
     return _root_cause(con, f, "rpt_sl_root_cause_weekly", "week_start", start, end, by_queue)
 
 
@@ -211,8 +224,19 @@ def erlang_what_if(
 ) -> WhatIf:
     interval = interval_minutes * 60.0
     cap = None if max_occupancy is None or max_occupancy >= 1 else max_occupancy
-    c = required_agents(contacts, aht_seconds, interval, target_sl, threshold_seconds, cap, shrinkage)
-    a = required_agents_erlang_a(contacts, aht_seconds, interval, target_sl, threshold_seconds, patience_seconds, cap, shrinkage)
+    c = required_agents(
+        contacts, aht_seconds, interval, target_sl, threshold_seconds, cap, shrinkage
+    )
+    a = required_agents_erlang_a(
+        contacts,
+        aht_seconds,
+        interval,
+        target_sl,
+        threshold_seconds,
+        patience_seconds,
+        cap,
+        shrinkage,
+    )
     n_req = int(c.agents)
     traffic = float(c.traffic)
     ea = erlang_a(n_req, traffic, aht_seconds, patience_seconds, threshold_seconds)

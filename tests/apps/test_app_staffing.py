@@ -12,7 +12,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from orchestration.lib.forecast.pipeline import ForecastSettings, build_forecast, build_staffing_intervals
+from orchestration.lib.forecast.pipeline import (
+    ForecastSettings,
+    build_forecast,
+    build_staffing_intervals,
+)
 
 APP = str(Path(__file__).resolve().parents[2] / "apps" / "streamlit_app.py")
 
@@ -26,11 +30,15 @@ except ImportError:  # pragma: no cover - app without sign-in
 
 def _app() -> AppTest:
     return sign_in(AppTest.from_file(APP, default_timeout=90))
+
+
 PARTS = ("headroom", "volume", "aht", "planning", "adherence", "residual")
 
 
 def _rollup(df: pd.DataFrame, period: str) -> pd.DataFrame:
-    d = df[(df["kind"] == "actual") & df["contribution_residual"].notna() & (df["sl_denominator"] > 0)].copy()
+    d = df[
+        (df["kind"] == "actual") & df["contribution_residual"].notna() & (df["sl_denominator"] > 0)
+    ].copy()
     d["period"] = pd.to_datetime(d["interval_date"])
     if period == "week":
         d["period"] = d["period"] - pd.to_timedelta(d["period"].dt.weekday, unit="D")
@@ -39,10 +47,14 @@ def _rollup(df: pd.DataFrame, period: str) -> pd.DataFrame:
         d[f"contribution_{p}_weighted"] = d[f"contribution_{p}"] * d["sl_denominator"]
     d["missed"] = d["is_missed"].astype(int)
     g = d.groupby(["queue_id", "period"], as_index=False).agg(
-        intervals_with_contacts=("queue_id", "size"), intervals_missed=("missed", "sum"),
-        offered=("offered", "sum"), offered_forecast=("offered_forecast", "sum"),
-        sl_numerator=("sl_numerator", "sum"), sl_denominator=("sl_denominator", "sum"),
-        sl_target_weighted=("sl_target_weighted", "sum"), gap_scheduled_hours=("gap_scheduled_hours", "sum"),
+        intervals_with_contacts=("queue_id", "size"),
+        intervals_missed=("missed", "sum"),
+        offered=("offered", "sum"),
+        offered_forecast=("offered_forecast", "sum"),
+        sl_numerator=("sl_numerator", "sum"),
+        sl_denominator=("sl_denominator", "sum"),
+        sl_target_weighted=("sl_target_weighted", "sum"),
+        gap_scheduled_hours=("gap_scheduled_hours", "sum"),
         gap_staffed_hours=("gap_staffed_hours", "sum"),
         **{f"contribution_{p}_weighted": (f"contribution_{p}_weighted", "sum") for p in PARTS},
     )
@@ -56,11 +68,17 @@ def staffing_env(serving_env):
     con = duckdb.connect(str(serving_env.path))
     try:
         fc, acc, _ = build_forecast(con, ForecastSettings(min_scored_days=3))
-        con.execute("create temp table fct_agent_intervals (agent_id varchar, interval_date date, "
-                    "interval_start_utc timestamp, scheduled_on_queue_seconds bigint, on_queue_seconds bigint)")
-        con.execute("create temp table fct_agent_days (agent_id varchar, activity_date date, is_on_approved_leave boolean)")
-        con.execute("create temp table fct_contact_segments (agent_id varchar, queue_id varchar, answered_date date, "
-                    "handle_seconds bigint, is_answered boolean)")
+        con.execute(
+            "create temp table fct_agent_intervals (agent_id varchar, interval_date date, "
+            "interval_start_utc timestamp, scheduled_on_queue_seconds bigint, on_queue_seconds bigint)"
+        )
+        con.execute(
+            "create temp table fct_agent_days (agent_id varchar, activity_date date, is_on_approved_leave boolean)"
+        )
+        con.execute(
+            "create temp table fct_contact_segments (agent_id varchar, queue_id varchar, answered_date date, "
+            "handle_seconds bigint, is_answered boolean)"
+        )
         staffing = build_staffing_intervals(con, fc)
         for name, frame in (
             ("fct_forecast_intervals", fc),
@@ -87,7 +105,11 @@ def test_staffing_page_renders_heat_map_waterfall_forecast_and_calculator(staffi
     metrics = {m.label: m.value for m in at.metric}
     # calculator defaults = METRICS.md worked example 1
     assert metrics["Required agents"] == "14" and metrics["Positions"] == "20"
-    assert metrics["Service level"] == "88.8%" and metrics["ASA"] == "7.8 s" and metrics["Occupancy"] == "71.4%"
+    assert (
+        metrics["Service level"] == "88.8%"
+        and metrics["ASA"] == "7.8 s"
+        and metrics["Occupancy"] == "71.4%"
+    )
     text = " ".join(str(m.value) for m in at.markdown)
     assert "against a target of" in text
 
@@ -116,5 +138,3 @@ def test_staffing_page_says_so_when_the_snapshot_has_no_staffing_tables(serving_
     at.switch_page("app_pages/staffing.py").run()
     assert not at.exception
     assert any("No staffing data" in i.value for i in at.info)
-
-

@@ -52,7 +52,9 @@ def test_seasonal_baseline_averages_the_last_weeks_and_skips_holidays():
 
 def test_holt_winters_recovers_a_linear_trend_with_weekly_season():
     t = np.arange(84)
-    y = 100.0 + 1.0 * t + np.array([30, 10, 0, 0, -10, -15, -15])[t % 7]  # additive: the model's form
+    y = (
+        100.0 + 1.0 * t + np.array([30, 10, 0, 0, -10, -15, -15])[t % 7]
+    )  # additive: the model's form
     f = holt_winters_daily(y, horizon=7)
     err = np.abs(f[76, :] - y[77:84]) / y[77:84]
     assert err.max() < 0.03
@@ -98,12 +100,23 @@ def test_seasonal_aht_is_handle_weighted_and_shrinks_sparse_slots_to_the_queue_m
 def test_run_forecast_emits_future_and_backtest_rows_and_accuracy_per_horizon():
     Y = _weekly(42)
     rows = [
-        {"queue_id": "q1", "forecast_date": pd.Timestamp("2026-01-05") + pd.Timedelta(days=d), "slot": s,
-         "offered": Y[d, s], "handled": Y[d, s], "handle_seconds": 180 * Y[d, s]}
-        for d in range(42) for s in range(SLOTS)
+        {
+            "queue_id": "q1",
+            "forecast_date": pd.Timestamp("2026-01-05") + pd.Timedelta(days=d),
+            "slot": s,
+            "offered": Y[d, s],
+            "handled": Y[d, s],
+            "handle_seconds": 180 * Y[d, s],
+        }
+        for d in range(42)
+        for s in range(SLOTS)
     ]
-    holidays = pd.DataFrame({"queue_id": ["q1"], "forecast_date": [pd.Timestamp("2026-02-16")]})  # day 42 + 0: future
-    res = run_forecast(pd.DataFrame(rows), holidays, slots_per_day=SLOTS, horizon_days=14, lead_days=7)
+    holidays = pd.DataFrame(
+        {"queue_id": ["q1"], "forecast_date": [pd.Timestamp("2026-02-16")]}
+    )  # day 42 + 0: future
+    res = run_forecast(
+        pd.DataFrame(rows), holidays, slots_per_day=SLOTS, horizon_days=14, lead_days=7
+    )
     fut = res.intervals[res.intervals["kind"] == "forecast"]
     assert len(fut) == 14 * SLOTS and fut["horizon_days"].min() == 1
     assert fut.loc[fut["forecast_date"] == pd.Timestamp("2026-02-16").date(), "is_holiday"].all()

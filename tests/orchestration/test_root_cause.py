@@ -57,7 +57,9 @@ def test_contributions_sum_to_realised_minus_target():
         patience_seconds=rng.uniform(60, 600, n),
     )
     total = sum(p[f"contribution_{k}"] for k in ("headroom", *FACTORS, "residual"))
-    np.testing.assert_allclose(total, p_realised := p["sl_model_actual"] + p["contribution_residual"] - 0.8, atol=1e-12)
+    np.testing.assert_allclose(
+        total, p_realised := p["sl_model_actual"] + p["contribution_residual"] - 0.8, atol=1e-12
+    )
     assert np.all(np.isfinite(total)) and p_realised.shape == (n,)
 
 
@@ -65,20 +67,30 @@ def test_only_volume_differs_attributes_everything_to_volume():
     p = _parts(actual_contacts=130.0)
     c = _contrib(p)
     assert c["volume"] < -0.05
-    assert c["aht"] == pytest.approx(0) and c["planning"] == pytest.approx(0) and c["adherence"] == pytest.approx(0)
+    assert (
+        c["aht"] == pytest.approx(0)
+        and c["planning"] == pytest.approx(0)
+        and c["adherence"] == pytest.approx(0)
+    )
     assert float(p["sl_model_plan"] + c["volume"]) == pytest.approx(float(p["sl_model_actual"]))
 
 
 def test_only_handle_time_differs_attributes_everything_to_aht():
     c = _contrib(_parts(actual_aht_seconds=220.0))
-    assert c["aht"] < 0 and all(c[k] == pytest.approx(0) for k in ("volume", "planning", "adherence"))
+    assert c["aht"] < 0 and all(
+        c[k] == pytest.approx(0) for k in ("volume", "planning", "adherence")
+    )
 
 
 def test_staffed_below_scheduled_is_adherence_and_scheduled_below_required_is_planning():
     c = _contrib(_parts(staffed_agents=11.5))
-    assert c["adherence"] < 0 and all(c[k] == pytest.approx(0) for k in ("volume", "aht", "planning"))
+    assert c["adherence"] < 0 and all(
+        c[k] == pytest.approx(0) for k in ("volume", "aht", "planning")
+    )
     c = _contrib(_parts(scheduled_agents=12.0, staffed_agents=12.0))
-    assert c["planning"] < 0 and all(c[k] == pytest.approx(0) for k in ("volume", "aht", "adherence"))
+    assert c["planning"] < 0 and all(
+        c[k] == pytest.approx(0) for k in ("volume", "aht", "adherence")
+    )
 
 
 def test_plan_model_reproduces_the_public_erlang_a_example_and_residual_closes_the_gap():

@@ -30,7 +30,9 @@ STAFFING_INTERVALS = dg.AssetKey([SCHEMA, "staffing_intervals"])
 
 # dbt marts and the holidays seed these assets read (dagster-dbt's default keys: the node name)
 MART_DEPS = [dg.AssetKey(n) for n in ("fct_queue_intervals", "dim_queues", "holidays")]
-CAPACITY_DEPS = [dg.AssetKey(n) for n in ("fct_agent_intervals", "fct_agent_days", "fct_contact_segments")]
+CAPACITY_DEPS = [
+    dg.AssetKey(n) for n in ("fct_agent_intervals", "fct_agent_days", "fct_contact_segments")
+]
 
 
 class ForecastConfig(dg.Config):
@@ -80,7 +82,9 @@ def write_table(con, name: str, df: pd.DataFrame) -> int:
         ),
     ],
 )
-def forecast(context: dg.AssetExecutionContext, config: ForecastConfig, warehouse: WarehouseResource):
+def forecast(
+    context: dg.AssetExecutionContext, config: ForecastConfig, warehouse: WarehouseResource
+):
     settings = ForecastSettings(
         horizon_days=config.horizon_days,
         lead_days=config.lead_days,
@@ -91,9 +95,9 @@ def forecast(context: dg.AssetExecutionContext, config: ForecastConfig, warehous
     t0 = time.perf_counter()
     with warehouse.connect() as con:
         intervals, accuracy, selection = build_forecast(con, settings)
-        accuracy = accuracy.merge(selection[["queue_id", "reason"]], on="queue_id", how="left").rename(
-            columns={"reason": "selection_reason"}
-        )
+        accuracy = accuracy.merge(
+            selection[["queue_id", "reason"]], on="queue_id", how="left"
+        ).rename(columns={"reason": "selection_reason"})
         n_int = write_table(con, "forecast_intervals", intervals)
         n_acc = write_table(con, "forecast_accuracy", accuracy)
     seconds = round(time.perf_counter() - t0, 2)
@@ -101,7 +105,11 @@ def forecast(context: dg.AssetExecutionContext, config: ForecastConfig, warehous
     selected = {r.queue_id: r.method for r in selection.itertuples()}
     yield dg.MaterializeResult(
         asset_key=FORECAST_INTERVALS,
-        metadata={"rows": n_int, "seconds": seconds, "selected_method": dg.MetadataValue.json(selected)},
+        metadata={
+            "rows": n_int,
+            "seconds": seconds,
+            "selected_method": dg.MetadataValue.json(selected),
+        },
     )
     yield dg.MaterializeResult(
         asset_key=FORECAST_ACCURACY,
@@ -118,7 +126,9 @@ def forecast(context: dg.AssetExecutionContext, config: ForecastConfig, warehous
     "scheduled (net of leave) and staffed agents (allocated by handle-time share), the gap in "
     "agents and hours, modelled vs realised service level and its root-cause contributions.",
 )
-def staffing_intervals(context: dg.AssetExecutionContext, config: StaffingConfig, warehouse: WarehouseResource):
+def staffing_intervals(
+    context: dg.AssetExecutionContext, config: StaffingConfig, warehouse: WarehouseResource
+):
     settings = StaffingSettings(
         shrinkage=config.shrinkage,
         max_occupancy=None if config.max_occupancy >= 1 else config.max_occupancy,
@@ -132,7 +142,9 @@ def staffing_intervals(context: dg.AssetExecutionContext, config: StaffingConfig
     seconds = round(time.perf_counter() - t0, 2)
     missed = int(df["is_missed"].sum())
     context.log.info(f"staffing_intervals: {n} rows ({missed} missed intervals) in {seconds}s")
-    return dg.MaterializeResult(metadata={"rows": n, "missed_intervals": missed, "seconds": seconds})
+    return dg.MaterializeResult(
+        metadata={"rows": n, "missed_intervals": missed, "seconds": seconds}
+    )
 
 
 staffing_assets = [forecast, staffing_intervals]

@@ -81,7 +81,10 @@ def score_backtest(Y_obs: np.ndarray, forecasts: dict[str, np.ndarray]) -> list[
 
 
 def select_method(
-    scores: list[BacktestScores], default: str, min_scored_days: int = 7, max_horizon: int | None = None
+    scores: list[BacktestScores],
+    default: str,
+    min_scored_days: int = 7,
+    max_horizon: int | None = None,
 ) -> tuple[str, str]:
     """(method, reason): the lowest pooled interval WAPE over horizons 1..max_horizon.
 
@@ -93,7 +96,10 @@ def select_method(
         k = slice(None) if max_horizon is None else slice(0, max_horizon)
         act = s.actual[k].sum()
         if s.scored_days[0] < min_scored_days or act <= 0:
-            return default, f"insufficient history ({int(s.scored_days[0])} scored days < {min_scored_days})"
+            return (
+                default,
+                f"insufficient history ({int(s.scored_days[0])} scored days < {min_scored_days})",
+            )
         pooled[s.method] = s.abs_error[k].sum() / act
     best = min(pooled, key=lambda m: (pooled[m], m != default))
     if np.isclose(pooled[best], pooled[default]):

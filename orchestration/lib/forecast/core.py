@@ -86,7 +86,9 @@ def run_forecast(
 
         scores = score_backtest(Y_learn, {m: f[:, :backtest_horizon] for m, f in F.items()})
         method, reason = select_method(scores, DEFAULT_METHOD, min_scored_days)
-        sel_rows.append({"queue_id": queue_id, "method": method, "reason": reason, "history_days": D})
+        sel_rows.append(
+            {"queue_id": queue_id, "method": method, "reason": reason, "history_days": D}
+        )
         for s in scores:
             for i, h in enumerate(s.horizon_days):
                 acc_rows.append(
@@ -108,17 +110,36 @@ def run_forecast(
         fut_days = days[-1] + pd.to_timedelta(np.arange(1, horizon_days + 1), unit="D")
         fut = {m: f[D - 1, :horizon_days] for m, f in F.items()}
         frames.append(
-            _rows(queue_id, "forecast", fut_days, np.arange(1, horizon_days + 1), days[-1], fut,
-                  aht[D - 1, :horizon_days], method, slots_per_day, q_hol)
+            _rows(
+                queue_id,
+                "forecast",
+                fut_days,
+                np.arange(1, horizon_days + 1),
+                days[-1],
+                fut,
+                aht[D - 1, :horizon_days],
+                method,
+                slots_per_day,
+                q_hol,
+            )
         )
         # past: the forecast made lead_days before each day
         if D > lead_days:
             past_days = days[lead_days:]
             past = {m: f[: D - lead_days, lead_days - 1] for m, f in F.items()}
             frames.append(
-                _rows(queue_id, "backtest", past_days, np.full(D - lead_days, lead_days),
-                      past_days - pd.Timedelta(days=lead_days), past,
-                      aht[: D - lead_days, lead_days - 1], method, slots_per_day, q_hol)
+                _rows(
+                    queue_id,
+                    "backtest",
+                    past_days,
+                    np.full(D - lead_days, lead_days),
+                    past_days - pd.Timedelta(days=lead_days),
+                    past,
+                    aht[: D - lead_days, lead_days - 1],
+                    method,
+                    slots_per_day,
+                    q_hol,
+                )
             )
     intervals = pd.concat(frames, ignore_index=True) if frames else _empty_intervals()
     return ForecastResult(
@@ -129,12 +150,29 @@ def run_forecast(
 
 
 _ACC_COLUMNS = [
-    "queue_id", "method", "horizon_days", "scored_days", "actual_offered", "abs_error",
-    "abs_error_daily", "wape", "wape_daily", "is_selected",
+    "queue_id",
+    "method",
+    "horizon_days",
+    "scored_days",
+    "actual_offered",
+    "abs_error",
+    "abs_error_daily",
+    "wape",
+    "wape_daily",
+    "is_selected",
 ]
 _INT_COLUMNS = [
-    "queue_id", "forecast_date", "slot", "kind", "origin_date", "horizon_days", "method",
-    "offered_forecast", "offered_seasonal_baseline", "offered_holt_winters", "aht_forecast_seconds",
+    "queue_id",
+    "forecast_date",
+    "slot",
+    "kind",
+    "origin_date",
+    "horizon_days",
+    "method",
+    "offered_forecast",
+    "offered_seasonal_baseline",
+    "offered_holt_winters",
+    "aht_forecast_seconds",
     "is_holiday",
 ]
 

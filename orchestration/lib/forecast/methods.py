@@ -87,7 +87,9 @@ class _quiet:
         return self._w.__exit__(*exc)
 
 
-def holt_winters_daily(y: np.ndarray, horizon: int, grid: np.ndarray = HW_GRID, phi: float = HW_PHI) -> np.ndarray:
+def holt_winters_daily(
+    y: np.ndarray, horizon: int, grid: np.ndarray = HW_GRID, phi: float = HW_PHI
+) -> np.ndarray:
     """f[o, h-1]: damped additive Holt-Winters forecasts of a daily series from every origin.
 
     NaN observations (holidays, no history yet) skip the update (the state is propagated). The

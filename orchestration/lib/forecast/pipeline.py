@@ -32,7 +32,6 @@ from orchestration.lib.forecast.core import run_forecast
 from orchestration.lib.forecast.rootcause import attribute_service_level, sl_erlang_a, sl_erlang_c
 from orchestration.lib.staffing import (
     estimate_mean_patience,
-    positions_with_shrinkage,
     required_agents,
     required_agents_erlang_a,
 )
@@ -87,7 +86,9 @@ def load_holidays(con, queues: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({"queue_id": [], "forecast_date": []})
     rows = hol.merge(queues[["queue_id", "site_id"]], how="cross", suffixes=("", "_q"))
     rows = rows[(rows["site_id"] == "*") | (rows["site_id"] == rows["site_id_q"])]
-    return pd.DataFrame({"queue_id": rows["queue_id"], "forecast_date": pd.to_datetime(rows["d"])}).drop_duplicates()
+    return pd.DataFrame(
+        {"queue_id": rows["queue_id"], "forecast_date": pd.to_datetime(rows["d"])}
+    ).drop_duplicates()
 
 
 def build_forecast(con, settings: ForecastSettings = ForecastSettings()):
@@ -105,7 +106,9 @@ def build_forecast(con, settings: ForecastSettings = ForecastSettings()):
     ).df()
     history = (
         qi.rename(columns={"interval_date": "forecast_date"})
-        .groupby(["queue_id", "forecast_date", "slot"], as_index=False)[["offered", "handled", "handle_seconds"]]
+        .groupby(["queue_id", "forecast_date", "slot"], as_index=False)[
+            ["offered", "handled", "handle_seconds"]
+        ]
         .sum()
     )
     result = run_forecast(
@@ -125,10 +128,23 @@ def build_forecast(con, settings: ForecastSettings = ForecastSettings()):
     # shares its forecast between the two UTC intervals)
     past = fc[fc["kind"] == "backtest"]
     qi_key = qi.assign(forecast_date=pd.to_datetime(qi["interval_date"]))
-    qi_key["slot_rows"] = qi_key.groupby(["queue_id", "forecast_date", "slot"])["slot"].transform("size")
+    qi_key["slot_rows"] = qi_key.groupby(["queue_id", "forecast_date", "slot"])["slot"].transform(
+        "size"
+    )
     past = past.merge(
-        qi_key[["queue_id", "forecast_date", "slot", "interval_start_utc", "interval_start_local", "slot_rows",
-                "offered", "handled", "handle_seconds"]],
+        qi_key[
+            [
+                "queue_id",
+                "forecast_date",
+                "slot",
+                "interval_start_utc",
+                "interval_start_local",
+                "slot_rows",
+                "offered",
+                "handled",
+                "handle_seconds",
+            ]
+        ],
         on=["queue_id", "forecast_date", "slot"],
         how="inner",
     )
@@ -148,7 +164,11 @@ def build_forecast(con, settings: ForecastSettings = ForecastSettings()):
             .tz_localize(None)
         )
         parts.append(g.assign(interval_start_local=local.to_numpy(), interval_start_utc=utc))
-    fut = pd.concat(parts, ignore_index=True) if parts else fut.assign(interval_start_local=[], interval_start_utc=[])
+    fut = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else fut.assign(interval_start_local=[], interval_start_utc=[])
+    )
     fut = fut[fut["interval_start_utc"].notna()].drop(columns=["site_timezone"])
     fut = fut.assign(offered=np.nan, handled=np.nan, handle_seconds=np.nan)
 
@@ -169,12 +189,30 @@ def build_forecast(con, settings: ForecastSettings = ForecastSettings()):
     out["origin_date"] = pd.to_datetime(out["origin_date"]).dt.date
     out["interval_minutes"] = minutes
     cols = [
-        "queue_id", "interval_start_utc", "interval_start_local", "interval_date", "interval_minutes", "kind",
-        "origin_date", "horizon_days", "method", "is_holiday", "offered_forecast", "offered_seasonal_baseline",
-        "offered_holt_winters", "aht_forecast_seconds", "offered_actual", "handled_actual",
-        "handle_seconds_actual", "aht_actual_seconds",
+        "queue_id",
+        "interval_start_utc",
+        "interval_start_local",
+        "interval_date",
+        "interval_minutes",
+        "kind",
+        "origin_date",
+        "horizon_days",
+        "method",
+        "is_holiday",
+        "offered_forecast",
+        "offered_seasonal_baseline",
+        "offered_holt_winters",
+        "aht_forecast_seconds",
+        "offered_actual",
+        "handled_actual",
+        "handle_seconds_actual",
+        "aht_actual_seconds",
     ]
-    out = out[cols].sort_values(["queue_id", "interval_start_utc"]).drop_duplicates(["queue_id", "interval_start_utc"])
+    out = (
+        out[cols]
+        .sort_values(["queue_id", "interval_start_utc"])
+        .drop_duplicates(["queue_id", "interval_start_utc"])
+    )
     return out.reset_index(drop=True), result.accuracy, result.selection
 
 
@@ -272,7 +310,9 @@ def queue_patience(con) -> pd.DataFrame:
         from main.fct_queue_intervals group by queue_id
         """
     ).df()
-    est = estimate_mean_patience(df["abandoned"].to_numpy(float), df["wait_seconds"].fillna(0).to_numpy(float))
+    est = estimate_mean_patience(
+        df["abandoned"].to_numpy(float), df["wait_seconds"].fillna(0).to_numpy(float)
+    )
     pat = np.asarray(est.mean_patience_seconds, dtype=float)
     return df.assign(patience_seconds=np.where(np.isnan(pat), np.inf, pat))
 
@@ -291,13 +331,26 @@ def build_staffing_intervals(
         from main.fct_queue_intervals
         """
     ).df()
-    queues = con.execute("select queue_id, site_id, sl_threshold_seconds, sl_target_pct from main.dim_queues").df()
+    queues = con.execute(
+        "select queue_id, site_id, sl_threshold_seconds, sl_target_pct from main.dim_queues"
+    ).df()
     fc = forecast_intervals[
-        ["queue_id", "interval_start_utc", "interval_start_local", "interval_date", "kind", "method",
-         "offered_forecast", "aht_forecast_seconds"]
+        [
+            "queue_id",
+            "interval_start_utc",
+            "interval_start_local",
+            "interval_date",
+            "kind",
+            "method",
+            "offered_forecast",
+            "aht_forecast_seconds",
+        ]
     ]
-    df = qi.merge(fc.drop(columns=["interval_start_local", "interval_date"]), on=["queue_id", "interval_start_utc"],
-                  how="left")
+    df = qi.merge(
+        fc.drop(columns=["interval_start_local", "interval_date"]),
+        on=["queue_id", "interval_start_utc"],
+        how="left",
+    )
     future = fc[fc["kind"] == "forecast"].merge(queues, on="queue_id", how="left")
     df = pd.concat([df, future], ignore_index=True)
     df = df.drop_duplicates(["queue_id", "interval_start_utc"], keep="first")
@@ -309,7 +362,9 @@ def build_staffing_intervals(
         df[c] = df[c].fillna(0.0)
 
     # queue-level AHT fallback (no handled contacts and no forecast AHT)
-    q_aht = (df.groupby("queue_id")["handle_seconds"].sum() / df.groupby("queue_id")["handled"].sum()).rename("q_aht")
+    q_aht = (
+        df.groupby("queue_id")["handle_seconds"].sum() / df.groupby("queue_id")["handled"].sum()
+    ).rename("q_aht")
     df = df.merge(q_aht, on="queue_id", how="left")
     df["q_aht"] = df["q_aht"].fillna(300.0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -329,13 +384,17 @@ def build_staffing_intervals(
     cap = settings.max_occupancy
 
     req_c = required_agents(fvol, faht, interval_seconds, target, thr, cap, settings.shrinkage)
-    req_a = required_agents_erlang_a(fvol, faht, interval_seconds, target, thr, pat, cap, settings.shrinkage)
+    req_a = required_agents_erlang_a(
+        fvol, faht, interval_seconds, target, thr, pat, cap, settings.shrinkage
+    )
     df["traffic_forecast_erlangs"] = fvol * faht / interval_seconds
     df["required_agents_forecast_erlang_c"] = req_c.agents
     df["required_agents_forecast_erlang_a"] = req_a.agents
     df["required_positions_forecast"] = req_c.positions
     act = required_agents(avol0, aht_act, interval_seconds, target, thr, cap, settings.shrinkage)
-    act_a = required_agents_erlang_a(avol0, aht_act, interval_seconds, target, thr, pat, cap, settings.shrinkage)
+    act_a = required_agents_erlang_a(
+        avol0, aht_act, interval_seconds, target, thr, pat, cap, settings.shrinkage
+    )
     df["traffic_actual_erlangs"] = np.where(has_actual, avol0 * aht_act / interval_seconds, np.nan)
     df["required_agents_actual_erlang_c"] = np.where(has_actual, act.agents, np.nan)
     df["required_agents_actual_erlang_a"] = np.where(has_actual, act_a.agents, np.nan)
@@ -345,7 +404,9 @@ def build_staffing_intervals(
     required = df["required_agents_forecast_erlang_c"].to_numpy(float)
     hours = minutes / 60.0
     df["gap_scheduled_agents"] = sched - required
-    df["gap_staffed_agents"] = np.where(has_actual, staffed - df["required_agents_actual_erlang_c"], np.nan)
+    df["gap_staffed_agents"] = np.where(
+        has_actual, staffed - df["required_agents_actual_erlang_c"], np.nan
+    )
     df["gap_scheduled_hours"] = df["gap_scheduled_agents"] * hours
     df["gap_staffed_hours"] = df["gap_staffed_agents"] * hours
     df["required_hours_forecast"] = required * hours
@@ -354,7 +415,9 @@ def build_staffing_intervals(
 
     # realised and modelled service level
     with np.errstate(invalid="ignore", divide="ignore"):
-        df["sl_realised"] = np.where(df["sl_denominator"] > 0, df["sl_numerator"] / df["sl_denominator"], np.nan)
+        df["sl_realised"] = np.where(
+            df["sl_denominator"] > 0, df["sl_numerator"] / df["sl_denominator"], np.nan
+        )
         df["sl_answered_within_threshold_of_offered"] = np.where(
             df["offered"] > 0, df["answered_within_threshold"] / df["offered"], np.nan
         )
@@ -367,8 +430,16 @@ def build_staffing_intervals(
 
     # root cause, where the interval had contacts and a realised SL
     rc = has_actual & (avol0 > 0) & ~np.isnan(df["sl_realised"].to_numpy(float))
-    names = ["sl_model_plan", "sl_model_actual", "contribution_headroom", "contribution_volume",
-             "contribution_aht", "contribution_planning", "contribution_adherence", "contribution_residual"]
+    names = [
+        "sl_model_plan",
+        "sl_model_actual",
+        "contribution_headroom",
+        "contribution_volume",
+        "contribution_aht",
+        "contribution_planning",
+        "contribution_adherence",
+        "contribution_residual",
+    ]
     for n in names:
         df[n] = np.nan
     if rc.any():

@@ -53,11 +53,22 @@ def _interp(fn, agents, *args):
     return np.where(w > 0, (1.0 - w) * f_lo + w * f_hi, f_lo)
 
 
-def sl_erlang_a(agents, contacts, aht_seconds, interval_seconds, threshold_seconds, patience_seconds):
+def sl_erlang_a(
+    agents, contacts, aht_seconds, interval_seconds, threshold_seconds, patience_seconds
+):
     """Erlang A SL (abandoners are misses) at fractional agents; 1.0 where there are no contacts."""
     contacts, aht, interval, thr, pat, agents = np.broadcast_arrays(
-        *(np.asarray(x, dtype=float) for x in (contacts, aht_seconds, interval_seconds, threshold_seconds,
-                                                patience_seconds, agents))
+        *(
+            np.asarray(x, dtype=float)
+            for x in (
+                contacts,
+                aht_seconds,
+                interval_seconds,
+                threshold_seconds,
+                patience_seconds,
+                agents,
+            )
+        )
     )
     traffic = contacts * aht / interval
 
@@ -74,7 +85,10 @@ def sl_erlang_a(agents, contacts, aht_seconds, interval_seconds, threshold_secon
 def sl_erlang_c(agents, contacts, aht_seconds, interval_seconds, threshold_seconds):
     """Erlang C SL at fractional agents; NaN where unstable (agents <= traffic)."""
     contacts, aht, interval, thr, agents = np.broadcast_arrays(
-        *(np.asarray(x, dtype=float) for x in (contacts, aht_seconds, interval_seconds, threshold_seconds, agents))
+        *(
+            np.asarray(x, dtype=float)
+            for x in (contacts, aht_seconds, interval_seconds, threshold_seconds, agents)
+        )
     )
     traffic = contacts * aht / interval
 
@@ -128,11 +142,23 @@ def attribute_service_level(
     adherence, residual; they sum to realised - target exactly (floating point).
     """
     arrs = np.broadcast_arrays(
-        *(np.asarray(x, dtype=float) for x in (
-            target_sl, realised_sl, forecast_contacts, actual_contacts, forecast_aht_seconds,
-            actual_aht_seconds, required_agents, scheduled_agents, staffed_agents, interval_seconds,
-            threshold_seconds, patience_seconds,
-        ))
+        *(
+            np.asarray(x, dtype=float)
+            for x in (
+                target_sl,
+                realised_sl,
+                forecast_contacts,
+                actual_contacts,
+                forecast_aht_seconds,
+                actual_aht_seconds,
+                required_agents,
+                scheduled_agents,
+                staffed_agents,
+                interval_seconds,
+                threshold_seconds,
+                patience_seconds,
+            )
+        )
     )
     (target, realised, fc, ac, fa, aa, req, sch, stf, interval, thr, pat) = arrs
 

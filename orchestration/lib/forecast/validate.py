@@ -49,7 +49,9 @@ def pooled_predictions(df: pd.DataFrame) -> pd.DataFrame:
     a = df[df["kind"] == "actual"].copy()
     aht = a["aht_actual_seconds"].fillna(a["aht_forecast_seconds"])
     a["_work"] = a["offered"] * aht
-    a["_pat_w"] = np.where(np.isfinite(a["patience_seconds"]), a["patience_seconds"], np.nan) * a["offered"]
+    a["_pat_w"] = (
+        np.where(np.isfinite(a["patience_seconds"]), a["patience_seconds"], np.nan) * a["offered"]
+    )
     g = a.groupby("interval_start_utc")
     pool = pd.DataFrame(
         {
@@ -68,14 +70,29 @@ def pooled_predictions(df: pd.DataFrame) -> pd.DataFrame:
     e = np.full(len(a), np.nan)
     pat = a["p_pat"].fillna(np.inf).to_numpy(float)
     thr = a["sl_threshold_seconds"].to_numpy(float)
-    c[ok] = sl_erlang_c(a["p_agents"].to_numpy(float)[ok], a["p_offered"].to_numpy(float)[ok], p_aht[ok], minutes * 60, thr[ok])
-    e[ok] = sl_erlang_a(a["p_agents"].to_numpy(float)[ok], a["p_offered"].to_numpy(float)[ok], p_aht[ok], minutes * 60, thr[ok], pat[ok])
+    c[ok] = sl_erlang_c(
+        a["p_agents"].to_numpy(float)[ok],
+        a["p_offered"].to_numpy(float)[ok],
+        p_aht[ok],
+        minutes * 60,
+        thr[ok],
+    )
+    e[ok] = sl_erlang_a(
+        a["p_agents"].to_numpy(float)[ok],
+        a["p_offered"].to_numpy(float)[ok],
+        p_aht[ok],
+        minutes * 60,
+        thr[ok],
+        pat[ok],
+    )
     a["sl_erlang_c_pooled"], a["sl_erlang_a_pooled"] = c, e
     return a[["queue_id", "interval_start_utc", "sl_erlang_c_pooled", "sl_erlang_a_pooled"]]
 
 
 def validate(df: pd.DataFrame, min_offered: float = 5, pooled: bool = False) -> pd.DataFrame:
-    a = df[(df["kind"] == "actual") & (df["offered"] >= min_offered) & (df["staffed_agents"] > 0)].copy()
+    a = df[
+        (df["kind"] == "actual") & (df["offered"] >= min_offered) & (df["staffed_agents"] > 0)
+    ].copy()
     if pooled:
         a = a.merge(pooled_predictions(df), on=["queue_id", "interval_start_utc"], how="left")
         a["sl_erlang_c_at_staffed"] = a["sl_erlang_c_pooled"]
@@ -95,7 +112,9 @@ def validate(df: pd.DataFrame, min_offered: float = 5, pooled: bool = False) -> 
         # queue x day: offered-weighted predicted SL vs realised SL of the day
         day = a[mask].assign(p=pred[mask] * w[mask], r=real[mask] * w[mask], w=w[mask])
         day = day[~np.isnan(day["p"])].groupby(["queue_id", "interval_date"])[["p", "r", "w"]].sum()
-        dmae, dbias = _errors((day["p"] / day["w"]).to_numpy(), (day["r"] / day["w"]).to_numpy(), day["w"].to_numpy())
+        dmae, dbias = _errors(
+            (day["p"] / day["w"]).to_numpy(), (day["r"] / day["w"]).to_numpy(), day["w"].to_numpy()
+        )
         rows.append(
             {
                 "model": model,
@@ -124,12 +143,18 @@ def main(argv: list[str] | None = None) -> None:
     t1 = time.perf_counter()
     df = build_staffing_intervals(con, fc)
     t2 = time.perf_counter()
-    print(f"forecast: {len(fc)} rows in {t1 - t0:.2f}s; staffing + root cause: {len(df)} rows in {t2 - t1:.2f}s")
+    print(
+        f"forecast: {len(fc)} rows in {t1 - t0:.2f}s; staffing + root cause: {len(df)} rows in {t2 - t1:.2f}s"
+    )
     for pooled in (False, True):
         res = validate(df, args.min_offered, pooled=pooled)
-        print(f"\n{'pooled: all queues of an interval as one agent group' if pooled else 'per queue: agents allocated by handle-time share'}")
-        print(f"scored intervals (offered >= {args.min_offered:g}, staffed > 0): {res.attrs['scored_intervals']}; "
-              f"Erlang C unstable (agents <= traffic): {res.attrs['erlang_c_unstable_intervals']}")
+        print(
+            f"\n{'pooled: all queues of an interval as one agent group' if pooled else 'per queue: agents allocated by handle-time share'}"
+        )
+        print(
+            f"scored intervals (offered >= {args.min_offered:g}, staffed > 0): {res.attrs['scored_intervals']}; "
+            f"Erlang C unstable (agents <= traffic): {res.attrs['erlang_c_unstable_intervals']}"
+        )
         print(res.to_markdown(index=False) if _tabulate() else res.to_string(index=False))
     pooled = acc.groupby("method")[["abs_error", "actual_offered"]].sum()
     print("\nbacktest interval WAPE (all queues, horizons 1-14):")
