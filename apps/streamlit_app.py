@@ -16,7 +16,7 @@ if str(APP_DIR.parent) not in sys.path:
 import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from apps.auth.session import render_user_box, require_user  # noqa: E402
+from apps.auth.session import current_user, render_user_box, require_user  # noqa: E402
 from apps.components.filters import render_sidebar_filters  # noqa: E402
 from apps.queries import api  # noqa: E402
 from apps.queries.connection import serving_path  # noqa: E402
@@ -103,6 +103,9 @@ def _stop_with(message: str) -> None:
 
 
 # Sign-in comes before anything else: without a signed-in user this shows the form and stops.
+# The navigation is declared first (hidden until sign-in) so a deep link such as /agents opens
+# that page once the user has signed in.
+page = st.navigation(PAGES, position="sidebar" if current_user() else "hidden")
 user = require_user()
 
 if not api.snapshot_exists():
@@ -136,4 +139,4 @@ render_user_box(
     else "agents of " + (", ".join(access.agent_team_ids) or "no team"),
 )
 render_sidebar_filters(options, api.team_options())
-st.navigation(PAGES).run()
+page.run()

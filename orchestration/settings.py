@@ -11,6 +11,8 @@ Variables:
   DAGSTER_HOME           Dagster's instance folder (default: $DATA/dagster_home)
   SWITCHBOARD_DBT_TARGET dbt's target folder: manifest, semantic manifest, run artefacts
                          (default: dbt_project/target; tests give each data folder its own)
+  SWITCHBOARD_USERS      the app's users and roles (TOML, hashed passwords; default:
+                         apps/auth/users.toml, the demo users)
   SWITCHBOARD_FAILPOINT  test-only: name of a failpoint at which the process kills itself
                          (see orchestration/lib/faults.py); unset in normal use
 
@@ -27,6 +29,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 CONTRACT_PATH = Path(__file__).resolve().parent / "contracts" / "landing.yml"
+DEFAULT_USERS_PATH = REPO_ROOT / "apps" / "auth" / "users.toml"
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class Settings:
     dagster_home: Path
     dbt_target_dir: Path = DBT_PROJECT_DIR / "target"
     failpoint: str | None = None
+    users_path: Path = DEFAULT_USERS_PATH
 
     @property
     def serving_dir(self) -> Path:
@@ -68,4 +72,5 @@ def get_settings(environ: dict[str, str] | None = None) -> Settings:
         dagster_home=Path(env.get("DAGSTER_HOME", data_dir / "dagster_home")).resolve(),
         dbt_target_dir=Path(env.get("SWITCHBOARD_DBT_TARGET", DBT_PROJECT_DIR / "target")).resolve(),
         failpoint=env.get("SWITCHBOARD_FAILPOINT") or None,
+        users_path=Path(env.get("SWITCHBOARD_USERS") or DEFAULT_USERS_PATH).resolve(),
     )

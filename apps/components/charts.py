@@ -93,3 +93,88 @@ def service_level_by_interval(
         tickangle=0,
     )
     return _layout(fig, height)
+
+
+def agent_trend_panels(
+    agent: pd.DataFrame,
+    center: pd.DataFrame,
+    panels: list[tuple[str, str, str]],
+    *,
+    agent_label: str = "Agent",
+    height: int = 330,
+) -> go.Figure:
+    """Small multiples of one agent's daily metrics against the center (dashed reference).
+
+    ``agent`` and ``center`` have a ``day`` column and one column per panel key; ``panels`` is
+    ``[(key, title, kind)]`` with kind ``seconds`` (y in m:ss), ``fraction`` (y in %),
+    ``points`` (0-100, y in %) or ``score`` (1-5).
+    """
+    from plotly.subplots import make_subplots
+
+    cols = 2
+    rows = (len(panels) + 1) // 2
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        subplot_titles=[title for _, title, _ in panels],
+        shared_xaxes=True,
+        vertical_spacing=0.16,
+        horizontal_spacing=0.08,
+    )
+
+    def scaled(series: pd.Series, kind: str) -> pd.Series:
+        return series * 100 if kind == "fraction" else series
+
+    for i, (key, _title, kind) in enumerate(panels):
+        row, col = i // cols + 1, i % cols + 1
+        for frame, name, colour, dash in (
+            (center, "Center", TARGET_LINE, "dash"),
+            (agent, agent_label, OKABE_ITO["blue"], "solid"),
+        ):
+            if frame.empty or key not in frame:
+                continue
+            y = scaled(frame[key], kind)
+            if kind == "seconds":
+                text = [
+                    "–" if pd.isna(v) else f"{int(round(v)) // 60}:{int(round(v)) % 60:02d}"
+                    for v in frame[key]
+                ]
+                hover = "%{x|%a %d %b}<br>" + name + " %{text}<extra></extra>"
+            elif kind in ("fraction", "points"):
+                text, hover = None, "%{x|%a %d %b}<br>" + name + " %{y:.1f}%<extra></extra>"
+            else:
+                text, hover = None, "%{x|%a %d %b}<br>" + name + " %{y:.2f}<extra></extra>"
+            fig.add_scatter(
+                x=frame["day"],
+                y=y,
+                text=text,
+                name=name,
+                mode="lines+markers",
+                line={"color": colour, "dash": dash, "width": 2 if dash == "solid" else 1.5},
+                marker={"size": 5 if dash == "solid" else 3},
+                hovertemplate=hover,
+                showlegend=i == 0,
+                legendgroup=name,
+                connectgaps=False,
+                row=row,
+                col=col,
+            )
+        if kind == "seconds":
+            vals = pd.concat([frame[key] for frame in (agent, center) if key in frame]).dropna()
+            if not vals.empty:
+                lo, hi = float(vals.min()), float(vals.max())
+                span = max(hi - lo, 1.0)
+                step = next((c for c in (5, 10, 15, 30, 60, 120, 300, 600) if span / c <= 5), 900)
+                ticks = list(range(int(lo // step * step), int(hi) + step, step))
+                fig.update_yaxes(
+                    tickvals=ticks,
+                    ticktext=[f"{t // 60}:{t % 60:02d}" for t in ticks],
+                    row=row,
+                    col=col,
+                )
+        elif kind in ("fraction", "points"):
+            fig.update_yaxes(ticksuffix="%", row=row, col=col)
+    fig.update_annotations(font_size=13)
+    fig = _layout(fig, height)
+    fig.update_layout(legend={"y": 1.06}, margin={"t": 45})
+    return fig

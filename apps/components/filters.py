@@ -1,4 +1,4 @@
-"""The shared sidebar filters: date range with presets, site, line of business, queue.
+"""The shared sidebar filters: date range with presets, site, line of business, queue, team.
 
 Rendered once per run by the entrypoint (so they persist across pages) under global,
 un-prefixed session-state keys; pages read the result with :func:`current_filters`.
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pandas as pd
 import streamlit as st
 
 from apps.queries.filters import ServiceFilters
@@ -32,6 +33,7 @@ KEY_RANGE = "date_range"
 KEY_SITE = "site"
 KEY_LOB = "line_of_business"
 KEY_QUEUE = "queue"
+KEY_TEAM = "team"
 KEY_FILTERS = "service_filters"
 KEY_OPTIONS = "filter_options"
 
@@ -49,7 +51,12 @@ def _prune(key: str, allowed: list[str]) -> None:
         st.session_state[key] = [v for v in st.session_state[key] if v in allowed]
 
 
-def render_sidebar_filters(options: FilterOptions) -> ServiceFilters:
+def render_sidebar_filters(
+    options: FilterOptions, teams: pd.DataFrame | None = None
+) -> ServiceFilters:
+    """Render the filters; ``teams`` (team_id, team_name, site_id, line_of_business) adds the
+    team filter, narrowed by the chosen sites and lines of business. The team filter applies to
+    agent-level views (agents, quality, customer voice by agent), not to queue metrics."""
     today = date.today()
     last = options.last_date or today - timedelta(days=1)
     first = options.first_date or last
@@ -106,6 +113,26 @@ def render_sidebar_filters(options: FilterOptions) -> ServiceFilters:
             key=KEY_QUEUE,
             placeholder="All queues",
         )
+        team_ids: list[str] = []
+        if teams is not None and not teams.empty:
+            shown = teams
+            if sites:
+                shown = shown[shown["site_id"].isin(sites) | shown["site_id"].isna()]
+            if lobs:
+                shown = shown[
+                    shown["line_of_business"].isin(lobs) | shown["line_of_business"].isna()
+                ]
+            team_names = dict(zip(shown["team_id"], shown["team_name"], strict=True))
+            _prune(KEY_TEAM, list(team_names))
+            team_ids = st.multiselect(
+                "Team",
+                list(team_names),
+                format_func=lambda t: team_names.get(t) or t,
+                key=KEY_TEAM,
+                placeholder="All teams",
+                help="Agent views (Agents, Quality, Customer voice by agent). Queue metrics "
+                "have no team.",
+            )
 
     filters = ServiceFilters(
         start_date=start,
@@ -113,6 +140,7 @@ def render_sidebar_filters(options: FilterOptions) -> ServiceFilters:
         site_ids=tuple(sites),
         queue_ids=tuple(queue_ids),
         lines_of_business=tuple(lobs),
+        team_ids=tuple(team_ids),
     )
     st.session_state[KEY_FILTERS] = filters
     st.session_state[KEY_OPTIONS] = options

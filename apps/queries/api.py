@@ -131,3 +131,103 @@ def service_level_by_interval(f: ServiceFilters, day: date) -> pd.DataFrame:
 
 def queue_table(f: ServiceFilters) -> pd.DataFrame:
     return _queue_table(snapshot_version(), f)
+
+
+# --- Access and the Agents page -------------------------------------------------------------
+# The signed-in user's access context (apps.queries.access) is resolved once per snapshot and
+# user, stored in st.session_state["access"] by the entrypoint, and is part of every cache key
+# of an agent-level query, so one user's cached rows are never served to another scope.
+
+KEY_ACCESS = "access"
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def _access_for(
+    version: SnapshotVersion,
+    username: str,
+    role: str,
+    supervisor_id: str | None,
+    teams: tuple[str, ...],
+):
+    from apps.queries.access import AccessContext, supervised_team_ids
+
+    if role != "supervisor":
+        return AccessContext(username, role)
+    with connect(version.path) as con:
+        return AccessContext.supervisor(username, supervised_team_ids(con, supervisor_id, teams))
+
+
+def access_for(user) -> object:
+    """The access context of an ``apps.auth.users.User`` on the current snapshot."""
+    return _access_for(snapshot_version(), user.username, user.role, user.supervisor_id, user.teams)
+
+
+def current_access():
+    """The signed-in user's access context; fails closed when nobody is signed in."""
+    from apps.queries.access import AccessDeniedError
+
+    ctx = st.session_state.get(KEY_ACCESS)
+    if ctx is None:
+        raise AccessDeniedError("nobody is signed in")
+    return ctx
+
+
+def secure_query(q: MetricQuery, access=None) -> pd.DataFrame:
+    """Any semantic-layer request narrowed to the access context (default: the signed-in
+    user's): agent-level group-bys/filters get a team constraint for supervisors, customer
+    group-bys are refused for analysts, customer identifier columns are dropped."""
+    from apps.queries.access import mask_customer_columns, saved_query_group_by, secure_metric_query
+
+    ctx = access if access is not None else current_access()
+    saved = (
+        saved_query_group_by(semantic_layer().raw_manifest, q.saved_query) if q.saved_query else ()
+    )
+    return mask_customer_columns(ctx, metric_query(secure_metric_query(ctx, q, saved)))
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def _team_options(version: SnapshotVersion) -> pd.DataFrame:
+    from apps.queries import agents
+
+    with connect(version.path) as con:
+        return agents.team_options(con)
+
+
+def team_options() -> pd.DataFrame:
+    """Teams for the sidebar filter (team_id, team_name, site_id, line_of_business)."""
+    return _team_options(snapshot_version())
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def _agents(version: SnapshotVersion, manifest: tuple[str, int], name: str, args: tuple):
+    from apps.queries import agents
+
+    return getattr(agents, name)(_semantic_layer(*manifest), *args, version.path)
+
+
+def agent_scorecard(f: ServiceFilters, access=None) -> pd.DataFrame:
+    ctx = access if access is not None else current_access()
+    return _agents(snapshot_version(), _manifest_key(), "agent_scorecard", (f, ctx))
+
+
+def agent_team_summary(f: ServiceFilters, access=None) -> pd.DataFrame:
+    ctx = access if access is not None else current_access()
+    return _agents(snapshot_version(), _manifest_key(), "team_summary", (f, ctx))
+
+
+def agent_scope_summary(f: ServiceFilters, access=None) -> pd.DataFrame:
+    ctx = access if access is not None else current_access()
+    return _agents(snapshot_version(), _manifest_key(), "scope_summary", (f, ctx))
+
+
+def agent_center_summary(f: ServiceFilters) -> pd.DataFrame:
+    return _agents(snapshot_version(), _manifest_key(), "center_summary", (f,))
+
+
+def agent_trend(f: ServiceFilters, agent_id: str, access=None) -> pd.DataFrame:
+    ctx = access if access is not None else current_access()
+    return _agents(snapshot_version(), _manifest_key(), "agent_trend", (f, agent_id, ctx))
+
+
+def agent_center_trend(f: ServiceFilters) -> pd.DataFrame:
+    return _agents(snapshot_version(), _manifest_key(), "center_trend", (f,))

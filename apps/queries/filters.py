@@ -1,6 +1,9 @@
 """Typed filter values shared by the sidebar (apps.components.filters) and every query.
 
-An empty tuple means "no restriction" (all sites / queues / lines of business).
+An empty tuple means "no restriction" (all sites / queues / lines of business / teams).
+``team_ids`` narrows agent-level views (agents, quality, customer voice by agent); queue
+metrics have no team, so queue pages ignore it. It is a choice, not an access rule: what a user
+may see is enforced by the access context (apps.queries.access).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ class ServiceFilters:
     site_ids: tuple[str, ...] = ()
     queue_ids: tuple[str, ...] = ()
     lines_of_business: tuple[str, ...] = ()
+    team_ids: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.end_date < self.start_date:
