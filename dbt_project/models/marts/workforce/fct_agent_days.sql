@@ -258,9 +258,11 @@ shrinkage as (
         case
             when logged_in_seconds > 0 and first_scheduled_at is not null
                 and first_logged_in_at > first_scheduled_at
+                -- capped at the scheduled on-queue time: a late start into a scheduled
+                -- training or break is already planned shrinkage, not counted twice
                 then least(
                     {{ seconds_between('first_scheduled_at', 'first_logged_in_at') }},
-                    scheduled_work_seconds
+                    scheduled_on_queue_seconds
                 )
             else 0
         end as late_login_seconds,
