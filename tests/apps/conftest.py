@@ -218,6 +218,13 @@ def _add_page_tables(con: duckdb.DuckDBPyConnection) -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     module.add_page_tables(con)
+    # fct_agent_days for the Agents page and the access tests (tests/apps/fixture_agents.py).
+    spec = importlib.util.spec_from_file_location(
+        "switchboard_fixture_agents", Path(__file__).with_name("fixture_agents.py")
+    )
+    agents = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(agents)
+    agents.add_agent_tables(con)
 
 
 def build_serving_db(path: Path, seed: int = 20240301) -> FixtureData:

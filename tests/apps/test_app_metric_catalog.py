@@ -5,12 +5,14 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apps.auth_helpers import sign_in
+
 APP = str(Path(__file__).resolve().parents[2] / "apps" / "streamlit_app.py")
 
 
 @pytest.fixture
 def app(serving_env):
-    return AppTest.from_file(APP, default_timeout=90)
+    return sign_in(AppTest.from_file(APP, default_timeout=90))
 
 
 def test_metric_catalog_page_lists_the_headline_metrics_and_runs_a_saved_query(

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apps.auth_helpers import sign_in
+
 APP = str(Path(__file__).resolve().parents[2] / "apps" / "streamlit_app.py")
 LABELS = ["Offered", "Service level", "Abandon rate", "ASA", "AHT", "CSAT"]
 
@@ -37,7 +39,7 @@ def _shown(exp: dict) -> list[str]:
 
 @pytest.fixture
 def app(serving_env):
-    return AppTest.from_file(APP, default_timeout=60)
+    return sign_in(AppTest.from_file(APP, default_timeout=60))
 
 
 def _metrics(at: AppTest) -> dict[str, object]:
@@ -158,7 +160,7 @@ def test_filters_persist_in_global_session_state_keys(app):
 
 def test_without_a_snapshot_the_app_says_how_to_build_one(tmp_path, monkeypatch):
     monkeypatch.setenv("SWITCHBOARD_SERVING", str(tmp_path / "missing" / "warehouse.duckdb"))
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = sign_in(AppTest.from_file(APP, default_timeout=60)).run()
     assert not at.exception
     assert not at.metric
     text = " ".join(i.value for i in at.info)
