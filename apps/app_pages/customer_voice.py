@@ -14,10 +14,10 @@ from apps.queries import page_api
 from apps.queries.team_scope import agent_team_scope
 
 PLOT = {"displayModeBar": False}
-CSAT = pc.MetricSpec("csat_score", "CSAT", "score (1–5)", True)
-NPS = pc.MetricSpec("nps", "NPS", "NPS", True)
+CSAT = pc.MetricSpec("csat_score", "CSAT", "1–5", True)
+NPS = pc.MetricSpec("nps", "NPS", "−100 to +100", True)
 FCR = pc.MetricSpec("first_contact_resolution_rate_survey", "FCR (survey)", "%", True)
-TREND = {"CSAT": CSAT, "NPS": NPS, "FCR (survey)": FCR}
+TREND = {"CSAT": CSAT, "NPS": NPS, "FCR": FCR}
 
 
 def _first(df: pd.DataFrame, column: str):
@@ -69,7 +69,7 @@ _tile(tiles[4], "Response rate", fmt.fmt_pct(_first(k, "survey_response_rate")),
 
 left, right = st.columns([1, 1.25])
 with left:
-    a, b, c = st.columns([2.2, 2.2, 0.6], vertical_alignment="center")
+    a, b, c = st.columns([1.8, 2.2, 0.8], vertical_alignment="center")
     trend_name = b.segmented_control("Trend", list(TREND), default="CSAT", key="voice_trend",
                                      label_visibility="collapsed") or "CSAT"
     spec = TREND[trend_name]

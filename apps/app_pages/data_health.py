@@ -2,7 +2,7 @@
 quarantine counts and rows, and the load accounting per delivered file (rows read = loaded +
 quarantined + exact duplicates). Reads the snapshot's ops schema. Layout only."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import streamlit as st
@@ -34,11 +34,21 @@ def _ago(ts) -> str:
     return f"{hours / 24:.0f} days ago"
 
 
+def _when(v) -> str:
+    if v is None or (not isinstance(v, date) and pd.isna(v)):
+        return fmt.DASH
+    if isinstance(v, datetime):
+        return f"{v:%d %b %Y %H:%M}"
+    return f"{v:%d %b %Y}"
+
+
 head, note = st.columns([2, 3], vertical_alignment="bottom")
 head.markdown("## Data health")
 note.caption(
-    f"Snapshot `{version.path}` · run `{run['run_id'] or fmt.DASH}` · times in UTC",
+    f"Snapshot published by run `{(run['run_id'] or fmt.DASH)[:8]}` · "
+    f"`{version.path.rsplit('/', 2)[-2]}/{version.path.rsplit('/', 1)[-1]}` · times in UTC",
     text_alignment="right",
+    help=f"Snapshot file: {version.path}; run id {run['run_id']}",
 )
 
 # --- tiles ----------------------------------------------------------------------------------
@@ -57,14 +67,17 @@ def _tile(col, label, value, caption, help_text):
 
 
 published = run["published_at"]
-_tile(tiles[0], "Last published",
-      f"{pd.Timestamp(published):%d %b %H:%M}" if published is not None else fmt.DASH,
-      f"{_ago(published)} · {run['tables']} tables, {fmt.fmt_int(run['rows'])} rows",
-      "When the pipeline last published this snapshot (ops.publication).")
-latest_event = pd.to_datetime(fresh["latest_event"], errors="coerce").max() if len(fresh) else None
-_tile(tiles[1], "Newest data", f"{latest_event:%d %b %H:%M}" if latest_event is not None
-      and not pd.isna(latest_event) else fmt.DASH,
-      "Latest event in the marts", "Newest event time over the sources (see the table).")
+_tile(tiles[0], "Last published", _ago(published),
+      (f"{pd.Timestamp(published):%a %d %b %H:%M} · " if published is not None else "")
+      + f"{run['tables']} tables",
+      "When the pipeline last published this snapshot (ops.publication), and how many tables.")
+calls = fresh[(fresh["family"] == "acd") & (fresh["table_name"] == "calls")]["latest_event"]
+newest_call = pd.to_datetime(calls, errors="coerce").max() if len(calls) else None
+has_call = newest_call is not None and not pd.isna(newest_call)
+_tile(tiles[1], "Newest contact",
+      f"{newest_call:%d %b}" if has_call else fmt.DASH,
+      f"{newest_call:%H:%M} UTC · acd/calls" if has_call else "acd/calls",
+      "The newest contact in the published data (fct_contact_segments.entered_queue_at, UTC).")
 _tile(tiles[2], "Failed checks",
       f"{failed_critical} critical" if failed_critical else ("0" if len(checks) else fmt.DASH),
       f"{failed_warning} warnings · {len(checks)} checks",
@@ -91,7 +104,7 @@ with left:
                 "Files": fresh["files"],
                 "Last delivery": fresh["last_delivery_at"],
                 "Age": fresh["last_delivery_at"].map(_ago),
-                "Newest event": fresh["latest_event"].astype("string"),
+                "Newest event": fresh["latest_event"].map(_when),
                 "Rows loaded": fresh["rows_loaded"],
                 "Quarantined": fresh["rows_quarantined"],
             }

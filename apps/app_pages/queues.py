@@ -86,12 +86,21 @@ _tile(tiles[0], "Offered", fmt.fmt_int(_first(kpis, "offered_contacts")),
 _tile(tiles[1], "Service level", fmt.fmt_pct(sl),
       f"Target {fmt.fmt_pct(target)}{gap}", metric_help("service_level"))
 _tile(tiles[2], "ASA", fmt.fmt_mmss(_first(kpis, "average_speed_of_answer")),
-      "Average speed of answer (m:ss)", metric_help("average_speed_of_answer"))
+      "Speed of answer (m:ss)", metric_help("average_speed_of_answer"))
 _tile(tiles[3], "Abandonment", fmt.fmt_pct(_first(kpis, "abandonment_rate")),
       f"{fmt.fmt_int(_first(kpis, 'abandoned_contacts'))} abandoned",
       metric_help("abandonment_rate"))
-_tile(tiles[4], "SL target", fmt.fmt_pct(target),
-      "Offered-weighted over the queues", metric_help("service_level_target"))
+# Share of the period's 30-minute intervals (with contacts) that met the service-level target.
+cells = page_api.queue_heat_map(scope, "day")
+cells = cells[cells["offered_contacts"] > 0] if not cells.empty else cells
+on_target = (
+    None if cells.empty or target is None
+    else float((cells["service_level"].fillna(0) >= target).mean())
+)
+_tile(tiles[4], "Intervals on target", fmt.fmt_pct(on_target),
+      f"of {fmt.fmt_int(len(cells))} intervals with contacts",
+      "Share of the period's 30-minute intervals (day x interval, the heat map's cells) whose "
+      "service level met the target shown. " + metric_help("service_level"))
 
 # --- heat map and lines -------------------------------------------------------------------------
 left, right = st.columns(2)

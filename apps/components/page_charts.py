@@ -33,11 +33,16 @@ class MetricSpec:
     higher_is_better: bool | None = True
 
     def axis_title(self) -> str:
+        if self.unit in ("contacts", "evaluations") and self.label.lower() == self.unit:
+            return self.label
         return {
             "%": f"{self.label} (%)",
             "m:ss": f"{self.label} (m:ss)",
-            "contacts": f"{self.label} (contacts)",
         }.get(self.unit, f"{self.label} ({self.unit})")
+
+    @property
+    def is_count(self) -> bool:
+        return self.unit in ("contacts", "evaluations")
 
     def plot_values(self, s: pd.Series) -> pd.Series:
         s = pd.to_numeric(s, errors="coerce").astype("float64")
@@ -50,9 +55,9 @@ class MetricSpec:
             return f"{v:.1f}%"
         if self.unit == "m:ss":
             return fmt_mmss(v)
-        if self.unit == "contacts":
+        if self.is_count:
             return f"{round(v):,}"
-        return f"{v:.1f}" if self.unit == "NPS" else f"{v:.2f}"
+        return f"{v:+.1f}" if self.column == "nps" else f"{v:.2f}"
 
 
 def _mmss_axis(values: pd.Series, n: int = 6) -> dict:
@@ -83,11 +88,19 @@ def heat_map(
     text = grid.map(spec.fmt)
     z = grid.to_numpy()
     kwargs: dict = {"colorscale": SEQUENTIAL}
-    if target is not None and spec.unit == "%":
+    if target is not None and spec.unit == "%" and np.isfinite(z).any():
+        # Diverging at the target: the colour says above (blue) or below (orange) target.
         t = target * 100
-        span = max(np.nanmax(np.abs(z - t)) if np.isfinite(z).any() else 10.0, 1.0)
-        scale = DIVERGING if spec.higher_is_better else [[1 - p, c] for p, c in DIVERGING][::-1]
-        kwargs = {"colorscale": scale, "zmin": t - span, "zmax": t + span}
+        lo, hi = min(float(np.nanmin(z)), t - 1.0), max(float(np.nanmax(z)), t + 1.0)
+        mid = (t - lo) / (hi - lo)
+        low, high = (DIVERGING[0][1], DIVERGING[2][1])
+        if not spec.higher_is_better:
+            low, high = high, low
+        kwargs = {
+            "colorscale": [[0.0, low], [mid, DIVERGING[1][1]], [1.0, high]],
+            "zmin": lo,
+            "zmax": hi,
+        }
     colorbar = {"title": {"text": spec.axis_title(), "side": "right"}, "thickness": 12}
     if spec.unit == "%":
         colorbar["ticksuffix"] = "%"
@@ -201,7 +214,8 @@ def bars_with_line(
         fig.update_yaxes(range=[0, 105])
     fig.update_layout(
         yaxis2={"title": {"text": bar.axis_title()}, "overlaying": "y", "side": "right",
-                "showgrid": False, "rangemode": "tozero"}
+                "showgrid": False, "rangemode": "tozero",
+                **({"tickformat": ",d"} if bar.is_count else {})}
     )
     fig.update_xaxes(title_text=x_title, type="category", tickangle=-45)
     return _layout(fig, height)

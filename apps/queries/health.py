@@ -19,6 +19,7 @@ import pandas as pd
 # source shows in the published data. Tables without an event time map to None.
 EVENT_TIME: dict[tuple[str, str], tuple[str, str] | None] = {
     ("acd", "calls"): ("fct_contact_segments", "entered_queue_at"),
+    # Agent days carry the schedule ahead too: only days with logged-in time count.
     ("acd", "agent_states"): ("fct_agent_days", "activity_date"),
     ("acd", "queues"): None,
     ("crm", "customers"): None,
@@ -33,6 +34,10 @@ EVENT_TIME: dict[tuple[str, str], tuple[str, str] | None] = {
     ("hr", "qa_evaluations"): ("fct_qa_evaluations", "evaluated_at"),
     ("hr", "coaching_sessions"): None,
 }
+
+
+# Rows of a mart that are events (not plans) for the freshness reading: (column, condition).
+EVENT_CONDITION = {"fct_agent_days": ("logged_in_seconds", "coalesce(logged_in_seconds, 0) > 0")}
 
 
 def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
@@ -100,7 +105,12 @@ def freshness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         value = None
         if target and _exists(con, "main", target[0]):
             if target[1] in _columns(con, "main", target[0]):
-                value = con.execute(f'select max("{target[1]}") from main."{target[0]}"').fetchone()[0]
+                column, cond = EVENT_CONDITION.get(target[0], (None, "true"))
+                if column and column not in _columns(con, "main", target[0]):
+                    cond = "true"
+                value = con.execute(
+                    f'select max("{target[1]}") from main."{target[0]}" where {cond}'
+                ).fetchone()[0]
         latest.append(value)
     base["latest_event"] = latest
     base["event_source"] = [
