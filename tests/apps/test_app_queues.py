@@ -7,7 +7,6 @@ through apps.queries; the page's numbers come from MetricFlow-compiled SQL.
 """
 
 import base64
-import json
 import math
 from datetime import timedelta
 from pathlib import Path
