@@ -1,0 +1,126 @@
+"""Every page of the app, signed in, rendered by headless Chromium at 1440x900, shows no error.
+
+The pages are read from the entrypoint's navigation (every ``url_path=`` in
+apps/streamlit_app.py), so a page added later is visited too. Each visit opens a fresh browser
+session, signs in through the form (tests/apps/auth_helpers.sign_in_js) as a director, clicks
+the page's link in the sidebar navigation and waits until Streamlit has finished running it.
+Screenshots: artifacts/screenshots/page_<url_path>_1440x900.png (git-ignored) for a person to
+look at the layout.
+"""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from orchestration.lib.browser import (
+    STREAMLIT_READY_JS,
+    chromium_available,
+    free_port,
+    screenshot,
+    wait_for_http,
+)
+from tests.apps.auth_helpers import sign_in_js, write_users_file
+
+REPO = Path(__file__).resolve().parents[2]
+SHOTS = REPO / "artifacts" / "screenshots"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not chromium_available(),
+        reason="Chromium is not installed at /usr/bin/chromium (.ci/run installs it)",
+    ),
+]
+
+
+def _pages() -> list[tuple[str, bool]]:
+    """(url_path, is_default) of every page in the entrypoint's navigation."""
+    text = (REPO / "apps" / "streamlit_app.py").read_text()
+    pages = []
+    for block in re.findall(r"st\.Page\((.*?)\n\s*\)", text, flags=re.S):
+        m = re.search(r'url_path="([^"]+)"', block)
+        if m:
+            pages.append((m.group(1), "default=True" in block))
+    return pages
+
+
+PAGES = _pages()
+
+
+def _nav_js(url_path: str, is_default: bool) -> str:
+    """Click the page's sidebar link once; true when that page has rendered."""
+    path_ok = (
+        "(location.pathname === '/' || location.pathname.endsWith('/%s'))" % url_path
+        if is_default
+        else "location.pathname.endsWith('/%s')" % url_path
+    )
+    return (
+        "(() => {"
+        f" if (!{path_ok}) {{"
+        "  const link = document.querySelector("
+        f"   '[data-testid=\"stSidebarNav\"] a[href$=\"/{url_path}\"]');"
+        "  if (link && !window.__sbNav) { window.__sbNav = true; link.click(); }"
+        "  return false; }"
+        f" return {STREAMLIT_READY_JS}; }})()"
+    )
+
+
+@pytest.fixture(scope="module")
+def served_app(serving_fixture, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("browser_all")
+    users = write_users_file(folder / "users.toml")
+    port = free_port()
+    env = {
+        **os.environ,
+        "SWITCHBOARD_SERVING": str(serving_fixture.path),
+        "SWITCHBOARD_USERS": str(users),
+    }
+    log = (folder / "streamlit.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "apps/streamlit_app.py",
+         "--server.headless", "true", "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=60)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def test_the_navigation_lists_the_issue_pages():
+    paths = {p for p, _ in PAGES}
+    assert {"overview", "queues", "customer-voice", "quality", "data-health"} <= paths
+
+
+@pytest.mark.parametrize(("url_path", "is_default"), PAGES, ids=[p for p, _ in PAGES])
+def test_page_renders_signed_in_without_an_exception(served_app, url_path, is_default):
+    out = SHOTS / f"page_{url_path}_1440x900.png"
+    result = screenshot(
+        f"{served_app}/",
+        out,
+        width=1440,
+        height=900,
+        wait_js=sign_in_js(_nav_js(url_path, is_default)),
+        timeout=120,
+        settle=1.5,
+        collect_js=(
+            "Array.from(document.querySelectorAll('[data-testid=\"stAlertContentError\"]'))"
+            ".map(e => e.innerText)"
+        ),
+    )
+    assert result.ready, f"{url_path} did not finish rendering; see {out}"
+    assert result.exceptions == [], result.exceptions
+    assert result.collected == [], f"error boxes on {url_path}: {result.collected}"
+    assert out.stat().st_size > 10_000
