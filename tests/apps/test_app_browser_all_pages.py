@@ -53,11 +53,8 @@ PAGES = _pages()
 
 def _nav_js(url_path: str, is_default: bool) -> str:
     """Click the page's sidebar link once; true when that page has rendered."""
-    path_ok = (
-        "(location.pathname === '/' || location.pathname.endsWith('/%s'))" % url_path
-        if is_default
-        else "location.pathname.endsWith('/%s')" % url_path
-    )
+    ends = f"location.pathname.endsWith('/{url_path}')"
+    path_ok = f"(location.pathname === '/' || {ends})" if is_default else ends
     return (
         "(() => {"
         f" if (!{path_ok}) {{"
