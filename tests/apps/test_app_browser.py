@@ -19,6 +19,7 @@ from orchestration.lib.browser import (
     screenshot,
     wait_for_http,
 )
+from tests.apps.auth_helpers import sign_in_js, write_users_file
 
 REPO = Path(__file__).resolve().parents[2]
 SHOT = REPO / "artifacts" / "screenshots" / "overview_1440x900.png"
@@ -43,7 +44,12 @@ KPI_TEXT_JS = (
 @pytest.fixture
 def served_app(serving_fixture, tmp_path):
     port = free_port()
-    env = {**os.environ, "SWITCHBOARD_SERVING": str(serving_fixture.path)}
+    users = write_users_file(tmp_path / "users.toml")
+    env = {
+        **os.environ,
+        "SWITCHBOARD_SERVING": str(serving_fixture.path),
+        "SWITCHBOARD_USERS": str(users),
+    }
     log = (tmp_path / "streamlit.log").open("w")
     proc = subprocess.Popen(
         [
@@ -85,7 +91,7 @@ def test_overview_renders_its_kpi_tiles_in_headless_chromium(served_app, serving
         SHOT,
         width=1440,
         height=900,
-        wait_js=f"({STREAMLIT_READY_JS}) && {KPI_TILES_JS} && {PLOT_JS}",
+        wait_js=sign_in_js(f"({STREAMLIT_READY_JS}) && {KPI_TILES_JS} && {PLOT_JS}"),
         collect_js=KPI_TEXT_JS,
         timeout=90,
     )
@@ -97,3 +103,24 @@ def test_overview_renders_its_kpi_tiles_in_headless_chromium(served_app, serving
     exp = expected(serving_fixture, end - timedelta(days=6), end)
     assert shown["Offered"] == f"{exp['offered']:,}"
     assert shown["Service level"] == f"{exp['service_level'] * 100:.1f}%"
+
+
+AGENTS_SHOT = REPO / "artifacts" / "screenshots" / "agents_1440x900.png"
+TABLE_JS = "!!document.querySelector('[data-testid=\"stDataFrame\"]')"
+
+
+def test_agents_page_renders_for_a_signed_in_supervisor(served_app):
+    result = screenshot(
+        served_app + "agents",
+        AGENTS_SHOT,
+        width=1440,
+        height=900,
+        wait_js=sign_in_js(
+            f"({STREAMLIT_READY_JS}) && {KPI_TILES_JS} && {TABLE_JS}", role="supervisor"
+        ),
+        collect_js="document.body.innerText",
+        timeout=90,
+    )
+    assert result.exceptions == []
+    assert result.ready, f"page did not finish rendering; see {AGENTS_SHOT}"
+    assert "Agents" in result.collected and "Test supervisor" in result.collected
