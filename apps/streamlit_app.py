@@ -78,6 +78,18 @@ PAGES = {
             icon=":material/fact_check:",
             url_path="quality",
         ),
+        st.Page(
+            APP_DIR / "app_pages" / "my_team.py",
+            title="My team",
+            icon=":material/diversity_3:",
+            url_path="my-team",
+        ),
+        st.Page(
+            APP_DIR / "app_pages" / "workforce.py",
+            title="Workforce",
+            icon=":material/badge:",
+            url_path="workforce",
+        ),
     ],
     "Reference": [
         st.Page(

@@ -477,18 +477,18 @@ def tenured_benchmark(
            where d.activity_date between ? and ?
              and (a.hire_date is null or d.activity_date >= a.hire_date + cast(? as integer) * 7)""",
         [start, end, ramp_weeks],
-    ).fetchone()
+    ).fetchall()[0]
     return {"aht_seconds": row[0], "qa_score_pct": row[1]}
 
 
 def as_of_date(con: duckdb.DuckDBPyConnection) -> date | None:
     """The supervision marts' as-of date (latest worked day unless the var pins it)."""
-    row = con.execute("select max(as_of_date) from fct_timesheets").fetchone()
+    row = con.execute("select max(as_of_date) from fct_timesheets").fetchall()[0]
     if row and row[0] is not None:
         return row[0]
     row = con.execute(
         "select max(activity_date) from fct_agent_days where logged_in_seconds > 0 or handled > 0"
-    ).fetchone()
+    ).fetchall()[0]
     return row[0] if row else None
 
 

@@ -74,7 +74,7 @@ def latest_complete_week(con: duckdb.DuckDBPyConnection) -> tuple[date, date]:
     contacts in the snapshot."""
     last = con.execute(
         "select max(interval_date) from fct_queue_intervals where offered > 0"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if last is None:
         raise ValueError("the snapshot has no contacts")
     sunday = last - timedelta(days=(last.weekday() + 1) % 7)
@@ -235,33 +235,33 @@ def collect(
             "pending_leave": con.execute(
                 "select count(*), coalesce(sum(requested_on_queue_hours), 0) "
                 "from fct_leave_requests where is_pending"
-            ).fetchone(),
+            ).fetchall()[0],
             "pending_timesheets": con.execute(
                 "select count(*) from fct_timesheets where approval_status = 'pending'"
-            ).fetchone()[0],
+            ).fetchall()[0][0],
             "overtime_hours": con.execute(
                 "select coalesce(sum(overtime_hours), 0) from fct_timesheets "
                 "where work_date between ? and ?",
                 [start, end],
-            ).fetchone()[0],
+            ).fetchall()[0][0],
             "agents_over_40": con.execute(
                 "select count(distinct agent_id) from fct_timesheets "
                 "where week_start = ? and is_week_over_limit",
                 [start],
-            ).fetchone()[0],
+            ).fetchall()[0][0],
             "coaching_sessions": con.execute(
                 "select count(*) from fct_coaching_sessions where held_date between ? and ?",
                 [start, end],
-            ).fetchone()[0],
+            ).fetchall()[0][0],
             "follow_ups_overdue": con.execute(
                 "select count(*) from fct_coaching_sessions where follow_up_status = 'overdue'"
-            ).fetchone()[0],
+            ).fetchall()[0][0],
             "flagged_for_correction": con.execute(
                 "select count(*) from rpt_coaching_accountability where is_flagged_for_correction"
-            ).fetchone()[0],
+            ).fetchall()[0][0],
             "open_complaints": con.execute(
                 "select count(*) from fct_cases where is_complaint and is_open"
-            ).fetchone()[0],
+            ).fetchall()[0][0],
         }
 
     prev_start, prev_end = start - timedelta(days=7), end - timedelta(days=7)

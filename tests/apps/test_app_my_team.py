@@ -1,0 +1,155 @@
+"""My team and Workforce pages: the supervision query functions honour the access context (a
+supervisor gets only their team's agent-level rows), and both pages render through AppTest on
+the generated demo snapshot (tests/supervision_demo.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from apps.queries import supervision as sv
+from apps.queries.access import AccessContext
+from tests.apps.auth_helpers import sign_in
+from tests.supervision_demo import DEMO_END, build_demo
+
+pytestmark = pytest.mark.slow
+
+APP = str(Path(__file__).resolve().parents[2] / "apps" / "streamlit_app.py")
+START = DEMO_END - timedelta(days=27)
+
+# (function name, extra args, team column)
+AGENT_LEVEL = [
+    ("coaching_suggestions", (START, DEMO_END), "team_id"),
+    ("agent_focus_metrics", (START, DEMO_END), "team_id"),
+    ("follow_ups", (), "team_id"),
+    ("accountability", (), "team_id"),
+    ("qa_weekly", (START, DEMO_END), "team_id"),
+    ("open_complaints", (), "team_id"),
+    ("pending_timesheets", (), "team_id"),
+    ("overtime_weeks", (START, DEMO_END), "team_id"),
+    ("overtime_by_team", (START, DEMO_END), "team_id"),
+    ("pending_leave", (), "team_id"),
+    ("leave_summary", (START, DEMO_END), "team_id"),
+    ("headcount_by_team", (None,), "team_id"),
+    ("attrition_by_team", (START, DEMO_END), "team_id"),
+    ("tenure_by_team", (), "team_id"),
+]
+
+
+@pytest.fixture(scope="module")
+def demo(request):
+    return build_demo(Path(request.config.cache.mkdir("supervision_demo")))
+
+
+@pytest.fixture(scope="module")
+def con(demo):
+    c = duckdb.connect(str(demo.serving), read_only=True)
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def a_team(con) -> tuple[str, str]:
+    """A team with open follow-ups or pending timesheets, and its supervisor."""
+    return con.execute(
+        "select team_id, min(supervisor_id) from fct_timesheets where approval_status = 'pending' "
+        "group by team_id order by count(*) desc limit 1"
+    ).fetchall()[0]
+
+
+@pytest.mark.parametrize(("name", "args", "col"), AGENT_LEVEL)
+def test_supervisor_sees_only_their_team_and_director_sees_all(con, a_team, name, args, col):
+    team = a_team[0]
+    everything = getattr(sv, name)(con, AccessContext.director(), *args)
+    mine = getattr(sv, name)(con, AccessContext.supervisor("s", [team]), *args)
+    nobody = getattr(sv, name)(con, AccessContext.supervisor("s", []), *args)
+    assert set(mine[col].dropna()) <= {team}
+    assert len(nobody) == 0
+    assert len(mine) == (everything[col] == team).sum()
+
+
+def test_complaint_rates_are_per_1000_handled_within_scope(con, a_team):
+    team = a_team[0]
+    ctx = AccessContext.supervisor("s", [team])
+    by_agent = sv.complaint_rates(con, ctx, START, DEMO_END, "agent")
+    by_cat = sv.complaint_rates(con, ctx, START, DEMO_END, "category")
+    row = con.execute(
+        "select sum(complaint_cases), sum(case when is_handled then 1 else 0 end) from fct_contacts "
+        "where team_id = ? and contact_date between ? and ?",
+        [team, START, DEMO_END],
+    ).fetchall()[0]
+    assert by_agent["complaints"].sum() == row[0]
+    assert by_agent["handled_contacts"].sum() == row[1]
+    assert by_cat["complaints"].sum() == row[0]
+    assert (by_cat["handled_contacts"] == row[1]).all()
+    assert by_cat["complaints_per_1000"].sum() == pytest.approx(1000.0 * row[0] / row[1])
+    with pytest.raises(ValueError):
+        sv.complaint_rates(con, ctx, START, DEMO_END, "customer")
+
+
+def test_coaching_suggestions_are_worst_quarter_with_evidence(con):
+    s = sv.coaching_suggestions(con, AccessContext.director(), START, DEMO_END)
+    assert len(s) > 0
+    assert (s["worse_share"] >= 1 - sv.COACHING_PERCENTILE).all()
+    assert s["agent_id"].is_unique
+    assert s[["value", "team_value", "center_value"]].notna().all().all()
+    # the center value is the ratio of sums over every agent, not a mean of agents' ratios
+    m = s.iloc[0]["focus_metric"]
+    num, den = con.execute(
+        "select sum(numerator), sum(denominator) from rpt_agent_focus_metric_daily "
+        "where focus_metric = ? and metric_date between ? and ?",
+        [m, START, DEMO_END],
+    ).fetchall()[0]
+    assert s.iloc[0]["center_value"] == pytest.approx(num / den)
+
+
+def _run(page: str, role: str, **kw) -> AppTest:
+    at = sign_in(AppTest.from_file(APP, default_timeout=120), role, **kw)
+    at.run()
+    at.switch_page(page).run()
+    return at
+
+
+def test_my_team_page_renders_for_a_supervisor(demo, a_team, monkeypatch):
+    monkeypatch.setenv("SWITCHBOARD_SERVING", str(demo.serving))
+    team, supervisor = a_team
+    at = _run("app_pages/my_team.py", "supervisor", teams=(team,), supervisor_id=supervisor)
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("My team" in m.value for m in at.markdown)
+    labels = [m.label for m in at.metric]
+    assert "Approvals waiting" in labels and "Follow-ups overdue" in labels
+    # every agent row shown belongs to the supervisor's team
+    with duckdb.connect(str(demo.serving), read_only=True) as c:
+        team_names = {
+            r[0]
+            for r in c.execute(
+                "select full_name from dim_agents where team_id = ?", [team]
+            ).fetchall()
+        }
+        others = {
+            r[0]
+            for r in c.execute(
+                "select full_name from dim_agents where team_id <> ?", [team]
+            ).fetchall()
+        } - team_names
+    shown = set()
+    for df in at.dataframe:
+        v = df.value
+        for col in ("agent_name", "Agent", "full_name"):
+            if col in v.columns:
+                shown |= set(v[col].dropna())
+    assert shown, "no agent rows rendered"
+    assert not (shown & others)
+
+
+def test_workforce_page_renders_for_a_director(demo, monkeypatch):
+    monkeypatch.setenv("SWITCHBOARD_SERVING", str(demo.serving))
+    at = _run("app_pages/workforce.py", "director")
+    assert not at.exception, [e.value for e in at.exception]
+    labels = [m.label for m in at.metric]
+    assert "Headcount (latest day)" in labels and "Attrition (annualized)" in labels
+    assert len(at.dataframe) >= 4
