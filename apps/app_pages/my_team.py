@@ -88,10 +88,13 @@ tab_coach, tab_follow, tab_approve, tab_complaints, tab_quality = st.tabs(
 )
 
 with tab_coach:
+    lo, hi = sv.coaching_window(f.start_date, f.end_date)
     st.caption(
         "Each agent's worst-ranked focus metric when it is in the worst quarter of the center's "
-        "agents with enough volume, over the sidebar period. Evidence: the agent's value against "
-        "their team and the whole center (ratios of sums, semantic-layer definitions)."
+        "agents with enough volume and at least 5% worse than the center, over "
+        f"{lo:%d %b} - {hi:%d %b} (the sidebar period, widened to 28 days). Evidence: the "
+        "agent's value against their team and the whole center (ratios of sums, "
+        "semantic-layer definitions)."
     )
     if suggestions.empty:
         st.success("Nobody is in the center's worst quarter on any focus metric.")

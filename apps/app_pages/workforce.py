@@ -15,6 +15,42 @@ from apps.queries import supervision as sv
 f = current_filters()
 access = api.current_access()
 
+BANDS = ("0-3 months", "3-12 months", "1-3 years", "3+ years")
+BAND_COLORS = ("#9ecae1", "#6baed6", "#3182bd", "#08519c")
+LABELS = {
+    "team_id": "Team id",
+    "team_name": "Team",
+    "headcount_days": "Headcount-days",
+    "hires": "Hires",
+    "leavers": "Leavers",
+    "voluntary_leavers": "Voluntary",
+    "involuntary_leavers": "Involuntary",
+    "active_agents": "Active agents",
+    "new_hires_0_3_months": "Hired < 3 months",
+    "hours_worked": "Paid hours",
+    "overtime_hours": "Overtime hours",
+    "agent_weeks_over_limit": "Agent-weeks > 40 h",
+    "pending_timesheets": "Timesheets pending",
+    "status": "Status",
+    "requests": "Requests",
+    "leave_days": "Leave days",
+    "on_queue_hours": "Scheduled on-queue hours",
+    "category": "Category",
+    "queue_id": "Queue",
+    "complaints": "Complaints",
+    "escalated_complaints": "Escalated",
+    "open_complaints": "Open",
+    "mean_hours_to_resolve": "Mean hours to resolve",
+    "handled_contacts": "Handled contacts",
+    "complaints_per_1000": "Per 1,000 handled",
+}
+
+
+def labelled(df):
+    """Display names for the page's tables (column_config keys stay the raw names)."""
+    return df.rename(columns={c: LABELS[c] for c in df.columns if c in LABELS})
+
+
 head_left, head_right = st.columns([1, 2], vertical_alignment="center")
 head_left.markdown("## Workforce")
 scope = "all teams" if access.agent_team_ids is None else "your teams"
@@ -61,14 +97,25 @@ with left:
             fill_value=0,
         )
         fig = go.Figure()
-        for band in pivot.columns:
-            fig.add_trace(go.Bar(y=pivot.index, x=pivot[band], name=str(band), orientation="h"))
-        fig.update_layout(barmode="stack", height=260, margin=dict(l=10, r=10, t=10, b=10))
+        for band, color in zip(BANDS, BAND_COLORS, strict=True):
+            if band in pivot.columns:
+                fig.add_trace(
+                    go.Bar(
+                        y=pivot.index, x=pivot[band], name=band, orientation="h", marker_color=color
+                    )
+                )
+        fig.update_layout(
+            barmode="stack",
+            height=260,
+            margin=dict(l=10, r=10, t=10, b=10),
+            legend=dict(orientation="h", y=-0.25),
+            xaxis_title="agents",
+        )
         st.plotly_chart(fig, width="stretch")
     st.markdown("**Attrition and tenure by team**")
     table = attrition.merge(tenure, on=["team_id", "team_name"], how="outer")
     st.dataframe(
-        table,
+        labelled(table.drop(columns=["team_id"])),
         hide_index=True,
         width="stretch",
         column_config={
@@ -110,12 +157,14 @@ with right:
             height=260,
             margin=dict(l=10, r=10, t=10, b=10),
             xaxis_title="tenure week",
-            yaxis2=dict(overlaying="y", side="right", range=[0, 100]),
+            yaxis_title="AHT (s)",
+            legend=dict(orientation="h", y=-0.3),
+            yaxis2=dict(overlaying="y", side="right", range=[50, 100], title="QA (%)"),
         )
         st.plotly_chart(fig, width="stretch")
     st.markdown("**Overtime and weekly hours by team**")
     st.dataframe(
-        overtime,
+        labelled(overtime.drop(columns=["team_id"])),
         hide_index=True,
         width="stretch",
         column_config={
@@ -136,14 +185,22 @@ else:
         },
     )
 summary = sv.cached("leave_summary", access, f.start_date, f.end_date)
-st.dataframe(summary, hide_index=True, width="stretch")
+st.dataframe(labelled(summary), hide_index=True, width="stretch")
 
 st.markdown("**Complaints per 1,000 handled contacts**")
 by = st.segmented_control(
     "By", ["category", "queue", "team"], default="category", key="workforce_complaints_by"
 )
 rates = sv.cached("complaint_rates", access, f.start_date, f.end_date, by or "category")
-st.dataframe(rates, hide_index=True, width="stretch")
+st.dataframe(
+    labelled(rates),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "Per 1,000 handled": st.column_config.NumberColumn(format="%.2f"),
+        "Mean hours to resolve": st.column_config.NumberColumn(format="%.1f"),
+    },
+)
 
 with st.expander("Coaching effect estimate and evaluator calibration"):
     st.dataframe(sv.cached("coaching_effects"), hide_index=True, width="stretch")

@@ -53,8 +53,20 @@ FOCUS_METRICS: tuple[FocusMetric, ...] = (
 FOCUS_BY_NAME = {m.name: m for m in FOCUS_METRICS}
 
 # An agent "needs coaching on" a metric when, among the center's agents with enough volume,
-# they are in the worst quarter on it; each agent's suggestion is their worst-ranked metric.
+# they are in the worst quarter on it and at least COACHING_MIN_GAP (relative) worse than the
+# center; each agent's suggestion is their worst-ranked such metric. The ranking window is at
+# least COACHING_MIN_DAYS long (ending on the period's last day): a week of QA or CSAT is too
+# few observations to single anybody out.
 COACHING_PERCENTILE = 0.25
+COACHING_MIN_GAP = 0.05
+COACHING_MIN_DAYS = 28
+
+
+def coaching_window(start: date, end: date) -> tuple[date, date]:
+    """The ranking window for coaching suggestions: [start, end], widened to COACHING_MIN_DAYS."""
+    from datetime import timedelta
+
+    return min(start, end - timedelta(days=COACHING_MIN_DAYS - 1)), end
 
 
 def _scope(ctx: AccessContext, column: str = "team_id") -> tuple[str, list]:
@@ -135,12 +147,19 @@ def coaching_suggestions(
     con: duckdb.DuckDBPyConnection, ctx: AccessContext, start: date, end: date
 ) -> pd.DataFrame:
     """Who needs coaching and on what: each agent's worst-ranked focus metric when it is in the
-    center's worst quarter, with the evidence (agent vs team vs center, volume), the last
+    center's worst quarter and >= 5% worse than the center (over at least 28 days ending on
+    ``end``), with the evidence (agent vs team vs center, volume), the last
     session on that metric and any open follow-up. Sorted worst first."""
-    m = agent_focus_metrics(con, ctx, start, end)
+    m = agent_focus_metrics(con, ctx, *coaching_window(start, end))
     if m.empty:
         return m.assign(last_coached_on=pd.Series(dtype="datetime64[us]"))
-    ranked = m[m["is_ranked"] & (m["worse_share"] >= 1 - COACHING_PERCENTILE)]
+    gap = m["direction"] * (m["center_value"] - m["value"]) / m["center_value"].abs()
+    m = m.assign(gap_vs_center=gap)
+    ranked = m[
+        m["is_ranked"]
+        & (m["worse_share"] >= 1 - COACHING_PERCENTILE)
+        & (m["gap_vs_center"] >= COACHING_MIN_GAP)
+    ]
     if ranked.empty:
         return ranked.assign(last_coached_on=pd.Series(dtype="datetime64[us]"))
     worst = (
