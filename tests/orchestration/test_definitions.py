@@ -49,3 +49,11 @@ def test_job_schedule_and_sensor(defs):
     assert defs.resolve_job_def("build_everything") is not None
     assert defs.resolve_schedule_def("nightly_build_schedule").cron_schedule == "0 6 * * *"
     assert defs.resolve_sensor_def("landing_files_sensor") is not None
+
+
+def test_the_nightly_build_covers_everything_but_the_weekly_report(defs):
+    job = defs.resolve_job_def("build_everything")
+    keys = {k.path[-1] for k in job.asset_layer.selected_asset_keys}
+    assert "warehouse_snapshot" in keys and "fct_queue_intervals" in keys
+    assert not any("report" in k for k in keys)
+    assert defs.resolve_schedule_def("weekly_management_report_schedule").cron_schedule == "0 7 * * 1"
