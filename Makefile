@@ -32,6 +32,7 @@ demo: setup  ## set up, generate demo exports, build everything, serve the app
 	echo "[switchboard] step done in $$(( $$(date +%s) - start ))s"
 	@$(MAKE) --no-print-directory build
 	@echo ""
+	@$(RUN) python -m apps.auth list-demo-users
 	@echo "[switchboard] Serving the app at http://localhost:$(PORT)  (Ctrl-C to stop)"
 	@echo "[switchboard] Dagster UI (lineage, runs, checks): run 'make dagster' in another terminal, then open http://localhost:$(DAGSTER_PORT)"
 	@$(MAKE) --no-print-directory app
