@@ -5,7 +5,9 @@ apps/streamlit_app.py), so a page added later is visited too. Each visit opens a
 session, signs in through the form (tests/apps/auth_helpers.sign_in_js) as a director, clicks
 the page's link in the sidebar navigation and waits until Streamlit has finished running it.
 Screenshots: artifacts/screenshots/page_<url_path>_1440x900.png (git-ignored) for a person to
-look at the layout.
+look at the layout. The snapshot is the six-week demo built through the real pipeline
+(tests/supervision_demo.py, cached in pytest's cache directory; the first run builds it, 2-3
+minutes).
 """
 
 import os
@@ -24,6 +26,7 @@ from orchestration.lib.browser import (
     wait_for_http,
 )
 from tests.apps.auth_helpers import sign_in_js, write_users_file
+from tests.supervision_demo import build_demo
 
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = REPO / "artifacts" / "screenshots"
@@ -67,13 +70,17 @@ def _nav_js(url_path: str, is_default: bool) -> str:
 
 
 @pytest.fixture(scope="module")
-def served_app(serving_fixture, tmp_path_factory):
+def served_app(request, tmp_path_factory):
+    # The demo built through the real pipeline (cached across sessions by
+    # tests/supervision_demo.py): every mart every page reads exists in it, unlike the small
+    # hand-written fixture of conftest.py.
+    demo = build_demo(Path(request.config.cache.mkdir("supervision_demo")))
     folder = tmp_path_factory.mktemp("browser_all")
     users = write_users_file(folder / "users.toml")
     port = free_port()
     env = {
         **os.environ,
-        "SWITCHBOARD_SERVING": str(serving_fixture.path),
+        "SWITCHBOARD_SERVING": str(demo.serving),
         "SWITCHBOARD_USERS": str(users),
     }
     log = (folder / "streamlit.log").open("w")
