@@ -76,10 +76,13 @@ with gap_tab:
             df.groupby("queue_name")[["gap_scheduled_hours", "gap_staffed_hours"]].sum().round(1)
         )
         hours.columns = ["Planning gap (agent hours)", "Realised gap (agent hours)"]
+        hours.index.name = "Queue"
         st.dataframe(hours, width="stretch")
         st.caption(
             "Multi-skilled agents count towards each queue by their share of handle time over "
-            "the trailing 28 days. Negative = short of the requirement."
+            "the trailing 28 days. Negative = short of the requirement. Per-queue Erlang treats "
+            "each queue as its own agent pool, so with cross-skilled agents it overstates the "
+            "requirement (see docs/staffing.md); read the gaps as relative, not absolute."
         )
 
 # --- root cause --------------------------------------------------------------------------------
