@@ -21,97 +21,16 @@ agents as (
 
 ),
 
-day_numbers as (
-
-    {{ dbt.generate_series(var('spine_max_days')) }}
-
-),
-
-localized as (
-
-    select
-        states.agent_id,
-        states.state,
-        states.reason_code,
-        states.started_at,
-        states.ended_at,
-        agents.site_timezone,
-        cast({{ to_local_timestamp('states.started_at', 'agents.site_timezone') }} as date) as first_local_date,
-        cast({{ to_local_timestamp('states.ended_at', 'agents.site_timezone') }} as date) as last_local_date
-    from states
-    inner join agents
-        on states.agent_id = agents.agent_id
-
-),
-
-single_day as (
-
-    -- most states start and end on the same local day: no split needed
-    select
-        agent_id,
-        first_local_date as activity_date,
-        state,
-        reason_code,
-        site_timezone,
-        started_at,
-        ended_at,
-        started_at as piece_started_at,
-        ended_at as piece_ended_at,
-        {{ seconds_between('started_at', 'ended_at') }} as state_seconds
-    from localized
-    where first_local_date = last_local_date
-
-),
-
-expanded as (
-
-    select
-        localized.*,
-        cast({{ dbt.dateadd('day', 'day_numbers.generated_number - 1', 'localized.first_local_date') }} as date)
-            as activity_date
-    from localized
-    inner join day_numbers
-        on day_numbers.generated_number - 1
-        <= {{ dbt.datediff('localized.first_local_date', 'localized.last_local_date', 'day') }}
-    where localized.first_local_date < localized.last_local_date
-
-),
-
-bounded as (
-
-    select
-        *,
-        {{ to_utc_timestamp('cast(activity_date as timestamp)', 'site_timezone') }} as day_start_utc,
-        {{ to_utc_timestamp(
-            'cast(' ~ dbt.dateadd('day', 1, 'activity_date') ~ ' as timestamp)', 'site_timezone'
-        ) }} as next_day_start_utc
-    from expanded
-
-),
-
-multi_day as (
-
-    select
-        agent_id,
-        activity_date,
-        state,
-        reason_code,
-        site_timezone,
-        started_at,
-        ended_at,
-        greatest(started_at, day_start_utc) as piece_started_at,
-        least(ended_at, next_day_start_utc) as piece_ended_at,
-        {{ seconds_between('greatest(started_at, day_start_utc)', 'least(ended_at, next_day_start_utc)') }}
-            as state_seconds
-    from bounded
-
-),
-
 split as (
 
-    select * from single_day
-    union all
-    select * from multi_day
+    {{ split_at_local_midnights(
+        source='states',
+        agents='agents',
+        start_col='started_at',
+        end_col='ended_at',
+        columns=['state', 'reason_code'],
+        seconds_col='state_seconds',
+    ) }}
 
 )
 
