@@ -1,18 +1,12 @@
 """`dbt build` on a tiny hand-written fixture warehouse (see fixture_warehouse.py).
 
-dbt runs as a subprocess, not through dbtRunner: DuckDB allows one process to hold the file,
-and the test reads the warehouse after dbt has exited (STACK.md section 5). The subprocess gets
-TZ=Pacific/Auckland so that a session time zone far from UTC would show in the local-time
-columns if a conversion depended on it. Each build uses its own target/log folders so it never
-disturbs the project's dbt_project/target (which Dagster reads).
+dbt runs as a subprocess (dbt_runner.py: why, and the TZ=Pacific/Auckland it runs under), each
+build with its own target/log folders so it never disturbs the project's dbt_project/target.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -24,9 +18,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from dbt_runner import assert_build_ok, run_dbt_build  # noqa: E402
 from fixture_warehouse import build_fixture_warehouse  # noqa: E402
 
-DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 MARTS = [
     "fct_contact_segments",
     "fct_queue_intervals",
@@ -38,53 +32,10 @@ MARTS = [
 ]
 
 
-def run_dbt_build(warehouse: Path, work_dir: Path) -> tuple[subprocess.CompletedProcess, dict]:
-    dbt = Path(sys.executable).parent / "dbt"
-    env = {
-        **os.environ,
-        "SWITCHBOARD_WAREHOUSE": str(warehouse),
-        "TZ": "Pacific/Auckland",
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    proc = subprocess.run(
-        [
-            str(dbt),
-            "build",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(work_dir / "target"),
-            "--log-path",
-            str(work_dir / "logs"),
-        ],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    results_path = work_dir / "target" / "run_results.json"
-    results = json.loads(results_path.read_text()) if results_path.exists() else {"results": []}
-    return proc, results
-
-
-def assert_build_ok(proc: subprocess.CompletedProcess, results: dict) -> None:
-    bad = [
-        (r["unique_id"], r["status"], r.get("message"))
-        for r in results["results"]
-        if r["status"] not in ("success", "pass", "no-op")
-    ]
-    assert proc.returncode == 0 and not bad, (
-        f"dbt build failed: {bad}\n{proc.stdout[-5000:]}\n{proc.stderr[-2000:]}"
-    )
-
-
 def build(tmp_path_factory, name: str, families: set[str] | None):
     work = tmp_path_factory.mktemp(name)
     warehouse = build_fixture_warehouse(work / "warehouse.duckdb", families=families)
-    proc, results = run_dbt_build(warehouse, work)
+    proc, results = run_dbt_build(warehouse, work, timeout=600)
     return warehouse, proc, results
 
 

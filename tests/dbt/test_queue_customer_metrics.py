@@ -8,9 +8,6 @@ the contact fact (a transfer chain is one contact) and the customer rollup.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -18,11 +15,10 @@ import duckdb
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
+from dbt_runner import assert_build_ok, run_dbt_build  # noqa: E402
 from fixture_warehouse import build_fixture_warehouse  # noqa: E402
 
-DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 NEW_MARTS = [
     "fct_queue_intervals_15m",
     "rpt_queue_daily",
@@ -33,37 +29,8 @@ NEW_MARTS = [
 
 def dbt_build(work: Path, vars_: dict | None = None) -> tuple[Path, dict]:
     warehouse = build_fixture_warehouse(work / "warehouse.duckdb")
-    env = {
-        **os.environ,
-        "SWITCHBOARD_WAREHOUSE": str(warehouse),
-        "TZ": "Pacific/Auckland",
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    args = [
-        str(Path(sys.executable).parent / "dbt"),
-        "build",
-        "--project-dir",
-        str(DBT_PROJECT_DIR),
-        "--profiles-dir",
-        str(DBT_PROJECT_DIR),
-        "--target-path",
-        str(work / "target"),
-        "--log-path",
-        str(work / "logs"),
-    ]
-    if vars_:
-        args += ["--vars", json.dumps(vars_)]
-    proc = subprocess.run(args, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=900)
-    results_path = work / "target" / "run_results.json"
-    results = json.loads(results_path.read_text()) if results_path.exists() else {"results": []}
-    bad = [
-        (r["unique_id"], r["status"], r.get("message"))
-        for r in results["results"]
-        if r["status"] not in ("success", "pass", "no-op")
-    ]
-    assert proc.returncode == 0 and not bad, (
-        f"dbt build failed: {bad}\n{proc.stdout[-5000:]}\n{proc.stderr[-2000:]}"
-    )
+    proc, results = run_dbt_build(warehouse, work, vars_=vars_)
+    assert_build_ok(proc, results)
     return warehouse, results
 
 

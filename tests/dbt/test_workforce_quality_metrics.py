@@ -9,14 +9,11 @@ The fixture of fixture_warehouse.py is extended (insert_rows) with London agents
   W4 leaves (voluntary) on 2 March.
 plus QA evaluations with an N/A question and a failed critical question, and one for A1's
 contact of 1 March (before A1's move from T1 to T2 on 2 March).
-dbt runs as a subprocess (see test_dbt_build.py for why).
+dbt runs as a subprocess (see dbt_runner.py for why).
 """
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -29,9 +26,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from dbt_runner import assert_build_ok, run_dbt_build  # noqa: E402
 from fixture_warehouse import build_fixture_warehouse, insert_rows  # noqa: E402
 
-DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 MY_MARTS = [
     "fct_agent_days",
     "fct_agent_intervals",
@@ -139,38 +136,6 @@ EXTRA_ROWS = {
 }
 
 
-def run_dbt_build(warehouse: Path, work_dir: Path) -> tuple[subprocess.CompletedProcess, dict]:
-    dbt = Path(sys.executable).parent / "dbt"
-    env = {
-        **os.environ,
-        "SWITCHBOARD_WAREHOUSE": str(warehouse),
-        "TZ": "Pacific/Auckland",
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    proc = subprocess.run(
-        [
-            str(dbt),
-            "build",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(work_dir / "target"),
-            "--log-path",
-            str(work_dir / "logs"),
-        ],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    results_path = work_dir / "target" / "run_results.json"
-    results = json.loads(results_path.read_text()) if results_path.exists() else {"results": []}
-    return proc, results
-
-
 @pytest.fixture(scope="module")
 def build(tmp_path_factory):
     work = tmp_path_factory.mktemp("dbt_workforce")
@@ -184,12 +149,7 @@ def build(tmp_path_factory):
 @pytest.fixture(scope="module")
 def con(build):
     warehouse, proc, results = build
-    bad = [
-        (r["unique_id"], r["status"], r.get("message"))
-        for r in results["results"]
-        if r["status"] not in ("success", "pass", "no-op")
-    ]
-    assert proc.returncode == 0 and not bad, f"dbt build failed: {bad}\n{proc.stdout[-4000:]}"
+    assert_build_ok(proc, results)
     c = duckdb.connect(str(warehouse), read_only=True)
     yield c
     c.close()
