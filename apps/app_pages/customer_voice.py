@@ -8,10 +8,10 @@ import streamlit as st
 
 from apps.components import formatting as fmt
 from apps.components import page_charts as pc
+from apps.components.download import csv_download_button
 from apps.components.filters import current_filters, current_options, describe_period
-from apps.components.page_kit import csv_download, current_access, metric_help
-from apps.queries import page_api
-from apps.queries.team_scope import agent_team_scope
+from apps.components.metric_help import metric_tooltip
+from apps.queries import api, page_api
 
 PLOT = {"displayModeBar": False}
 CSAT = pc.MetricSpec("csat_score", "CSAT", "1–5", True)
@@ -29,15 +29,14 @@ def _first(df: pd.DataFrame, column: str):
 
 f = current_filters()
 options = current_options()
-access = current_access()
-scope = agent_team_scope(access)
+access = api.current_access()
 
 head, note = st.columns([2, 3], vertical_alignment="bottom")
 head.markdown("## Customer voice")
 note.caption(
     f"**{describe_period(f)}** · surveys by the day they were sent, attributed to the surveyed "
     "contact's queue, agent and team"
-    + ("" if scope is None else " · agent rows and comments: your team only"),
+    + ("" if access.sees_all_agents else " · agent rows and comments: your team only"),
     text_alignment="right",
 )
 
@@ -53,19 +52,19 @@ def _tile(col, label, value, caption, help_text):
 
 _tile(tiles[0], "CSAT", fmt.fmt_score(_first(k, "csat_score")),
       f"{fmt.fmt_int(_first(k, 'csat_responses_metric'))} responses (1–5)",
-      metric_help("csat_score"))
+      metric_tooltip("csat_score"))
 _tile(tiles[1], "CSAT top-2-box", fmt.fmt_pct(_first(k, "csat_top2box_rate")),
-      "Scores 4–5", metric_help("csat_top2box_rate"))
+      "Scores 4–5", metric_tooltip("csat_top2box_rate"))
 nps = _first(k, "nps")
 _tile(tiles[2], "NPS", fmt.DASH if nps is None else f"{nps:+.1f}",
       f"{fmt.fmt_int(_first(k, 'nps_responses_metric'))} answers (−100 to +100)",
-      metric_help("nps"))
+      metric_tooltip("nps"))
 _tile(tiles[3], "FCR (survey)", fmt.fmt_pct(_first(k, "first_contact_resolution_rate_survey")),
       f"{fmt.fmt_int(_first(k, 'resolution_answers_metric'))} answers",
-      metric_help("first_contact_resolution_rate_survey"))
+      metric_tooltip("first_contact_resolution_rate_survey"))
 _tile(tiles[4], "Response rate", fmt.fmt_pct(_first(k, "survey_response_rate")),
       f"{fmt.fmt_int(_first(k, 'surveys_sent_metric'))} surveys sent",
-      metric_help("survey_response_rate"))
+      metric_tooltip("survey_response_rate"))
 
 left, right = st.columns([1, 1.25])
 with left:
@@ -74,9 +73,11 @@ with left:
                                      label_visibility="collapsed") or "CSAT"
     spec = TREND[trend_name]
     grain = "day" if f.days <= 45 else "week"
-    a.markdown(f"**{spec.label} by {grain}**", help=metric_help(spec.column))
+    a.markdown(f"**{spec.label} by {grain}**", help=metric_tooltip(spec.column))
     trend = page_api.voice_trend(f, grain)
-    csv_download(trend, f"customer voice trend by {grain}", where=c, key="csv_voice_trend")
+    csv_download_button(
+        trend, f"customer voice trend by {grain}", container=c, key="csv_voice_trend"
+    )
     if trend.empty:
         st.info("No surveys in the selected period.")
     else:
@@ -90,9 +91,9 @@ with right:
     a, b, c = st.columns([2.0, 2.4, 0.6], vertical_alignment="center")
     by = b.segmented_control("By", ["Queue", "Team", "Agent"], default="Queue",
                              key="voice_by", label_visibility="collapsed") or "Queue"
-    a.markdown(f"**By {by.lower()}**", help=metric_help("csat_score"))
+    a.markdown(f"**By {by.lower()}**", help=metric_tooltip("csat_score"))
     rows = page_api.voice_by(f, by.lower(), access)
-    csv_download(rows, f"customer voice by {by}", where=c, key="csv_voice_by")
+    csv_download_button(rows, f"customer voice by {by}", container=c, key="csv_voice_by")
     name_col = {"Queue": "queue_name", "Team": "team_name", "Agent": "agent_name"}[by]
     table = pd.DataFrame(
         {
@@ -113,14 +114,14 @@ with right:
         placeholder=fmt.DASH,
         key="voice_by_table",
         column_config={
-            "CSAT": st.column_config.NumberColumn(format="%.2f", help=metric_help("csat_score")),
+            "CSAT": st.column_config.NumberColumn(format="%.2f", help=metric_tooltip("csat_score")),
             "Top-2 %": st.column_config.NumberColumn(format="%.1f%%",
-                                                     help=metric_help("csat_top2box_rate")),
-            "NPS": st.column_config.NumberColumn(format="%+.1f", help=metric_help("nps")),
+                                                     help=metric_tooltip("csat_top2box_rate")),
+            "NPS": st.column_config.NumberColumn(format="%+.1f", help=metric_tooltip("nps")),
             "FCR %": st.column_config.NumberColumn(
-                format="%.1f%%", help=metric_help("first_contact_resolution_rate_survey")),
-            "Responses": st.column_config.NumberColumn(format="localized",
-                                                       help=metric_help("csat_responses_metric")),
+                format="%.1f%%", help=metric_tooltip("first_contact_resolution_rate_survey")),
+            "Responses": st.column_config.NumberColumn(
+                format="localized", help=metric_tooltip("csat_responses_metric")),
         },
     )
 
@@ -132,7 +133,7 @@ with cl:
     scores = b.pills("CSAT", [1, 2, 3, 4, 5], selection_mode="multi", key="voice_scores",
                      format_func=lambda s: f"{s}★", label_visibility="collapsed")
     comments = page_api.survey_comments(f, tuple(sorted(scores or ())), access)
-    csv_download(comments, "customer voice comments", where=c, key="csv_voice_comments")
+    csv_download_button(comments, "customer voice comments", container=c, key="csv_voice_comments")
     st.dataframe(
         pd.DataFrame(
             {
@@ -161,7 +162,7 @@ with cr:
         "after-call work of the contact (m:ss).",
     )
     worst = page_api.worst_contacts(f, access)
-    csv_download(worst, "customer voice worst contacts", where=c, key="csv_voice_worst")
+    csv_download_button(worst, "customer voice worst contacts", container=c, key="csv_voice_worst")
     st.dataframe(
         pd.DataFrame(
             {

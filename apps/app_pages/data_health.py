@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from apps.components import formatting as fmt
-from apps.components.page_kit import csv_download
+from apps.components.download import csv_download_button
 from apps.queries import api, page_api
 
 version = api.snapshot_version()
@@ -96,7 +96,7 @@ with left:
     a.markdown("**Freshness by source**",
                help="Per landing table: files delivered, the latest delivery, and the newest "
                "event of its data in the published marts.")
-    csv_download(fresh, "data health freshness", where=c, key="csv_health_fresh")
+    csv_download_button(fresh, "data health freshness", container=c, key="csv_health_fresh")
     st.dataframe(
         pd.DataFrame(
             {
@@ -119,7 +119,7 @@ with left:
 with right:
     a, c = st.columns([4.4, 0.6], vertical_alignment="center")
     a.markdown("**Checks** · latest evaluation of each")
-    csv_download(checks, "data health checks", where=c, key="csv_health_checks")
+    csv_download_button(checks, "data health checks", container=c, key="csv_health_checks")
     if checks.empty:
         st.info("No check results in this snapshot yet.")
     else:
@@ -149,7 +149,7 @@ with right:
 
 a, c = st.columns([9.4, 0.6], vertical_alignment="center")
 a.markdown(f"**Failed expectations** · {len(failed)}")
-csv_download(failed, "data health failed expectations", where=c, key="csv_health_failed")
+csv_download_button(failed, "data health failed expectations", container=c, key="csv_health_failed")
 if failed.empty:
     st.success("Every expectation passed in the latest evaluation of each check.",
                icon=":material/check_circle:")
@@ -174,7 +174,9 @@ ql, qr = st.columns([1, 2])
 with ql:
     a, c = st.columns([4, 1], vertical_alignment="center")
     a.markdown("**Quarantine by table**")
-    csv_download(qcounts, "data health quarantine counts", where=c, key="csv_health_qcounts")
+    csv_download_button(
+        qcounts, "data health quarantine counts", container=c, key="csv_health_qcounts"
+    )
     st.dataframe(
         pd.DataFrame(
             {
@@ -191,7 +193,7 @@ with qr:
     a.markdown("**Latest quarantined rows**",
                help="Fix the row in the source system and re-deliver the file (README: "
                "'When data is bad').")
-    csv_download(latest, "data health quarantined rows", where=c, key="csv_health_qrows")
+    csv_download_button(latest, "data health quarantined rows", container=c, key="csv_health_qrows")
     st.dataframe(
         pd.DataFrame(
             {
@@ -209,7 +211,9 @@ a.markdown(
     f"**Load accounting per file** · {len(accounting)} files"
     + ("" if unbalanced == 0 else f" · :orange[**{unbalanced} not balanced**]")
 )
-csv_download(accounting, "data health load accounting", where=c, key="csv_health_accounting")
+csv_download_button(
+    accounting, "data health load accounting", container=c, key="csv_health_accounting"
+)
 st.dataframe(
     pd.DataFrame(
         {

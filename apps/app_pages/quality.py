@@ -8,10 +8,10 @@ import streamlit as st
 
 from apps.components import formatting as fmt
 from apps.components import page_charts as pc
+from apps.components.download import csv_download_button
 from apps.components.filters import current_filters, describe_period
-from apps.components.page_kit import csv_download, current_access, metric_help
-from apps.queries import page_api
-from apps.queries.team_scope import agent_team_scope
+from apps.components.metric_help import metric_tooltip
+from apps.queries import api, page_api
 
 PLOT = {"displayModeBar": False}
 QA = pc.MetricSpec("qa_score", "QA score", "%", True)
@@ -28,8 +28,7 @@ def _first(df: pd.DataFrame, column: str):
 
 
 f = current_filters()
-access = current_access()
-scope = agent_team_scope(access)
+access = api.current_access()
 
 head, note = st.columns([2, 3], vertical_alignment="bottom")
 head.markdown("## Quality")
@@ -37,7 +36,7 @@ ignored = " · queue and line-of-business filters do not apply (QA is per agent)
     f.queue_ids or f.lines_of_business) else ""
 note.caption(
     f"**{describe_period(f)}** · evaluations by the day of the evaluated contact{ignored}"
-    + ("" if scope is None else " · agent rows: your team only"),
+    + ("" if access.sees_all_agents else " · agent rows: your team only"),
     text_alignment="right",
 )
 
@@ -53,21 +52,21 @@ def _tile(col, label, value, caption, help_text):
 
 _tile(tiles[0], "QA score", fmt.fmt_pct(_first(k, "qa_score") / 100 if _first(k, "qa_score")
                                         is not None else None),
-      "Mean of evaluation scores (0–100%)", metric_help("qa_score"))
+      "Mean of evaluation scores (0–100%)", metric_tooltip("qa_score"))
 _tile(tiles[1], "Evaluations", fmt.fmt_int(_first(k, "qa_evaluations")), "Completed",
-      metric_help("qa_evaluations"))
+      metric_tooltip("qa_evaluations"))
 _tile(tiles[2], "Critical failures", fmt.fmt_int(_first(k, "qa_critical_failures_metric")),
-      "Evaluations scored 0", metric_help("qa_critical_failures_metric"))
+      "Evaluations scored 0", metric_tooltip("qa_critical_failures_metric"))
 _tile(tiles[3], "Critical-failure rate", fmt.fmt_pct(_first(k, "qa_critical_failure_rate")),
-      "Of evaluations", metric_help("qa_critical_failure_rate"))
+      "Of evaluations", metric_tooltip("qa_critical_failure_rate"))
 
 left, right = st.columns([1.3, 1])
 with left:
     a, c = st.columns([4.4, 0.6], vertical_alignment="center")
     grain = "day" if f.days <= 45 else "week"
-    a.markdown(f"**QA score and evaluations by {grain}**", help=metric_help("qa_score"))
+    a.markdown(f"**QA score and evaluations by {grain}**", help=metric_tooltip("qa_score"))
     trend = page_api.qa_trend(f, grain)
-    csv_download(trend, f"quality trend by {grain}", where=c, key="csv_quality_trend")
+    csv_download_button(trend, f"quality trend by {grain}", container=c, key="csv_quality_trend")
     if trend.empty or trend["qa_evaluations"].sum() == 0:
         st.info("No QA evaluations in the selected period.")
     else:
@@ -90,7 +89,9 @@ with right:
         "fct_qa_evaluation_sections.",
     )
     sections = page_api.qa_sections(f)
-    csv_download(sections, "quality by form section", where=c, key="csv_quality_sections")
+    csv_download_button(
+        sections, "quality by form section", container=c, key="csv_quality_sections"
+    )
     if sections.empty:
         st.info("No evaluated sections in the selected period.")
     else:
@@ -109,9 +110,9 @@ with bl:
     a, b, c = st.columns([2.2, 2.2, 0.6], vertical_alignment="center")
     by = b.segmented_control("By", ["Team", "Agent"], default="Team", key="quality_by",
                              label_visibility="collapsed") or "Team"
-    a.markdown(f"**By {by.lower()}**", help=metric_help("qa_score"))
+    a.markdown(f"**By {by.lower()}**", help=metric_tooltip("qa_score"))
     rows = page_api.qa_by(f, by.lower(), access)
-    csv_download(rows, f"quality by {by}", where=c, key="csv_quality_by")
+    csv_download_button(rows, f"quality by {by}", container=c, key="csv_quality_by")
     name_col = "team_name" if by == "Team" else "agent_name"
     table = pd.DataFrame(
         {
@@ -127,13 +128,13 @@ with bl:
     st.dataframe(
         table, hide_index=True, height=300, placeholder=fmt.DASH, key="quality_by_table",
         column_config={
-            "QA %": st.column_config.NumberColumn(format="%.1f%%", help=metric_help("qa_score")),
+            "QA %": st.column_config.NumberColumn(format="%.1f%%", help=metric_tooltip("qa_score")),
             "Evaluations": st.column_config.NumberColumn(format="localized",
-                                                         help=metric_help("qa_evaluations")),
+                                                         help=metric_tooltip("qa_evaluations")),
             "Critical failures": st.column_config.NumberColumn(
-                format="localized", help=metric_help("qa_critical_failures_metric")),
+                format="localized", help=metric_tooltip("qa_critical_failures_metric")),
             "Critical %": st.column_config.NumberColumn(
-                format="%.1f%%", help=metric_help("qa_critical_failure_rate")),
+                format="%.1f%%", help=metric_tooltip("qa_critical_failure_rate")),
         },
     )
 with br:
@@ -141,7 +142,9 @@ with br:
     a.markdown("**Latest critical failures**",
                help="Evaluations with a failed critical question (the evaluation scores 0).")
     failures = page_api.qa_critical_failures(f, access)
-    csv_download(failures, "quality critical failures", where=c, key="csv_quality_failures")
+    csv_download_button(
+        failures, "quality critical failures", container=c, key="csv_quality_failures"
+    )
     st.dataframe(
         pd.DataFrame(
             {

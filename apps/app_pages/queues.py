@@ -10,8 +10,9 @@ import streamlit as st
 
 from apps.components import formatting as fmt
 from apps.components import page_charts as pc
+from apps.components.download import csv_download_button
 from apps.components.filters import current_filters, current_options, describe_period
-from apps.components.page_kit import csv_download, metric_help
+from apps.components.metric_help import metric_tooltip
 from apps.queries import api, page_api
 from apps.queries.queues import scoped
 
@@ -82,14 +83,14 @@ def _tile(col, label, value, note, help_text):
 gap = "" if sl is None or target is None else f" · {(sl - target) * 100:+.1f} pp"
 _tile(tiles[0], "Offered", fmt.fmt_int(_first(kpis, "offered_contacts")),
       f"{fmt.fmt_int(_first(kpis, 'answered_contacts'))} answered",
-      metric_help("offered_contacts"))
+      metric_tooltip("offered_contacts"))
 _tile(tiles[1], "Service level", fmt.fmt_pct(sl),
-      f"Target {fmt.fmt_pct(target)}{gap}", metric_help("service_level"))
+      f"Target {fmt.fmt_pct(target)}{gap}", metric_tooltip("service_level"))
 _tile(tiles[2], "ASA", fmt.fmt_mmss(_first(kpis, "average_speed_of_answer")),
-      "Speed of answer (m:ss)", metric_help("average_speed_of_answer"))
+      "Speed of answer (m:ss)", metric_tooltip("average_speed_of_answer"))
 _tile(tiles[3], "Abandonment", fmt.fmt_pct(_first(kpis, "abandonment_rate")),
       f"{fmt.fmt_int(_first(kpis, 'abandoned_contacts'))} abandoned",
-      metric_help("abandonment_rate"))
+      metric_tooltip("abandonment_rate"))
 # Share of the period's 30-minute intervals (with contacts) that met the service-level target.
 cells = page_api.queue_heat_map(scope, "day")
 cells = cells[cells["offered_contacts"] > 0] if not cells.empty else cells
@@ -100,7 +101,7 @@ on_target = (
 _tile(tiles[4], "Intervals on target", fmt.fmt_pct(on_target),
       f"of {fmt.fmt_int(len(cells))} intervals with contacts",
       "Share of the period's 30-minute intervals (day x interval, the heat map's cells) whose "
-      "service level met the target shown. " + metric_help("service_level"))
+      "service level met the target shown. " + metric_tooltip("service_level"))
 
 # --- heat map and lines -------------------------------------------------------------------------
 left, right = st.columns(2)
@@ -110,10 +111,12 @@ with left:
         "Rows", ["Day", "Weekday"], default="Day", key="queues_heat_rows",
         label_visibility="collapsed",
     ) or "Day"
-    h1.markdown(f"**{spec.label} by interval and {by.lower()}**", help=metric_help(spec.column))
+    h1.markdown(f"**{spec.label} by interval and {by.lower()}**", help=metric_tooltip(spec.column))
     heat = page_api.queue_heat_map(scope, "day" if by == "Day" else "weekday")
     active = heat[heat["offered_contacts"] > 0]
-    csv_download(heat, f"queues heat map {by} {metric_name}", where=h3, key="csv_queues_heat")
+    csv_download_button(
+        heat, f"queues heat map {by} {metric_name}", container=h3, key="csv_queues_heat"
+    )
     if active.empty:
         st.info("No contacts offered in the selected queues and period.")
     else:
@@ -129,11 +132,11 @@ with right:
     r1, r3 = st.columns([3.6, 0.6], vertical_alignment="center")
     r1.markdown(
         f"**{spec.label} by interval of day, per queue** (whole period)",
-        help=metric_help(spec.column),
+        help=metric_tooltip(spec.column),
     )
     profile = page_api.queue_interval_profile(scope)
-    csv_download(profile, f"queues interval profile {metric_name}", where=r3,
-                 key="csv_queues_profile")
+    csv_download_button(profile, f"queues interval profile {metric_name}", container=r3,
+                        key="csv_queues_profile")
     profile = profile[profile["interval"].isin(active["interval"].unique())] if not active.empty else profile.iloc[0:0]
     if profile.empty:
         st.info("No contacts offered in the selected queues and period.")
@@ -157,10 +160,10 @@ d1.markdown(
     f"service level {fmt.fmt_pct(_first(day_kpis, 'service_level'))} (target "
     f"{fmt.fmt_pct(_first(day_kpis, 'service_level_target'))}), "
     f"{fmt.fmt_int(_first(day_kpis, 'offered_contacts'))} offered",
-    help=metric_help(spec.column),
+    help=metric_tooltip(spec.column),
 )
 intervals = page_api.queue_day_intervals(scope, day)
-csv_download(intervals, f"queues {day} intervals", where=d3, key="csv_queues_day")
+csv_download_button(intervals, f"queues {day} intervals", container=d3, key="csv_queues_day")
 if intervals.empty or intervals["offered_contacts"].sum() == 0:
     st.info("No contacts in the selected queues on this day.")
 else:
@@ -181,7 +184,7 @@ else:
 t1, t3 = st.columns([5.4, 0.6], vertical_alignment="center")
 t1.markdown("**By queue** (whole period)")
 table_raw = page_api.queue_period_table(scope)
-csv_download(table_raw, "queues by queue", where=t3, key="csv_queues_table")
+csv_download_button(table_raw, "queues by queue", container=t3, key="csv_queues_table")
 table = pd.DataFrame(
     {
         "Queue": table_raw["queue_name"],
@@ -201,16 +204,17 @@ st.dataframe(
     key="queues_table",
     column_config={
         "Offered": st.column_config.NumberColumn(format="localized",
-                                                 help=metric_help("offered_contacts")),
+                                                 help=metric_tooltip("offered_contacts")),
         "Answered": st.column_config.NumberColumn(format="localized",
-                                                  help=metric_help("answered_contacts")),
+                                                  help=metric_tooltip("answered_contacts")),
         "Abandoned": st.column_config.NumberColumn(format="localized",
-                                                   help=metric_help("abandoned_contacts")),
-        "SL %": st.column_config.NumberColumn(format="%.1f%%", help=metric_help("service_level")),
+                                                   help=metric_tooltip("abandoned_contacts")),
+        "SL %": st.column_config.NumberColumn(format="%.1f%%",
+                                              help=metric_tooltip("service_level")),
         "SL target %": st.column_config.NumberColumn(
-            format="%.1f%%", help=metric_help("service_level_target")),
-        "ASA": st.column_config.TextColumn(help=metric_help("average_speed_of_answer")),
+            format="%.1f%%", help=metric_tooltip("service_level_target")),
+        "ASA": st.column_config.TextColumn(help=metric_tooltip("average_speed_of_answer")),
         "Abandon %": st.column_config.NumberColumn(format="%.1f%%",
-                                                   help=metric_help("abandonment_rate")),
+                                                   help=metric_tooltip("abandonment_rate")),
     },
 )

@@ -14,6 +14,9 @@ The rule lives here, in the data-access layer, not in the pages:
 
 The team of an agent-level fact row is the team of the day (roster history), so a supervisor
 sees an agent's days on their team and not the days before the agent joined it.
+
+Fail closed: every function here needs a context; a missing one (nobody signed in) raises
+:class:`AccessDeniedError` (:func:`require_access`), never means "every row".
 """
 
 from __future__ import annotations
@@ -99,11 +102,19 @@ class AccessContext:
         return [t for t in team_ids if self.allows_team(t)]
 
 
+def require_access(ctx: AccessContext | None) -> AccessContext:
+    """``ctx``, or :class:`AccessDeniedError` when there is none: no user never sees everything."""
+    if ctx is None:
+        raise AccessDeniedError("no access context: nobody is signed in")
+    return ctx
+
+
 # --- SQL -----------------------------------------------------------------------------------
 
 
 def team_clause(ctx: AccessContext, column: str) -> tuple[str, list]:
     """A parameterised SQL condition restricting agent-level rows to the context's teams."""
+    ctx = require_access(ctx)
     if ctx.agent_team_ids is None:
         return "true", []
     if not ctx.agent_team_ids:
@@ -113,6 +124,7 @@ def team_clause(ctx: AccessContext, column: str) -> tuple[str, list]:
 
 def mask_customer_columns(ctx: AccessContext, df: pd.DataFrame) -> pd.DataFrame:
     """Drop customer-identifying columns for roles that may not see them."""
+    ctx = require_access(ctx)
     if ctx.sees_customer_identifiers:
         return df
     drop = [c for c in df.columns if str(c).lower() in CUSTOMER_IDENTIFIER_COLUMNS]
@@ -175,6 +187,7 @@ def secure_metric_query(
     ``saved_group_by``: the group-by items of ``q.saved_query`` (from the manifest), so a saved
     query that lists agents is restricted too.
     """
+    ctx = require_access(ctx)
     items = [*q.group_by, *q.where, *q.order_by, *saved_group_by]
     entities = _referenced_entities(items)
     if not ctx.sees_customer_identifiers and entities & set(CUSTOMER_ENTITIES):

@@ -164,12 +164,9 @@ def access_for(user) -> object:
 
 def current_access():
     """The signed-in user's access context; fails closed when nobody is signed in."""
-    from apps.queries.access import AccessDeniedError
+    from apps.queries.access import require_access
 
-    ctx = st.session_state.get(KEY_ACCESS)
-    if ctx is None:
-        raise AccessDeniedError("nobody is signed in")
-    return ctx
+    return require_access(st.session_state.get(KEY_ACCESS))
 
 
 def secure_query(q: MetricQuery, access=None) -> pd.DataFrame:

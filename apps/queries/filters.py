@@ -8,6 +8,7 @@ may see is enforced by the access context (apps.queries.access).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -36,3 +37,11 @@ class ServiceFilters:
 
     def for_day(self, day: date) -> ServiceFilters:
         return replace(self, start_date=day, end_date=day)
+
+
+def sql_in(column: str, values: Iterable[str]) -> tuple[str, list]:
+    """``column in (?, ...)`` with parameters; an empty list matches nothing."""
+    values = list(values)
+    if not values:
+        return "false", []
+    return f"{column} in ({', '.join('?' for _ in values)})", values

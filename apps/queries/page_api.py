@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from apps.queries import health, quality, queues, voice
+from apps.queries.access import AccessContext
 from apps.queries.api import TTL_SECONDS, _manifest_key, _semantic_layer
 from apps.queries.connection import SnapshotVersion, connect, snapshot_version
 from apps.queries.filters import ServiceFilters
@@ -99,15 +100,17 @@ def voice_trend(f: ServiceFilters, grain: str = "day") -> pd.DataFrame:
     return _voice_trend(snapshot_version(), _manifest_key(), f, grain)
 
 
-def voice_by(f: ServiceFilters, by: str, access=None) -> pd.DataFrame:
+def voice_by(f: ServiceFilters, by: str, access: AccessContext) -> pd.DataFrame:
     return _voice_by(snapshot_version(), _manifest_key(), f, by, access)
 
 
-def survey_comments(f: ServiceFilters, scores: tuple[int, ...] = (), access=None) -> pd.DataFrame:
+def survey_comments(
+    f: ServiceFilters, scores: tuple[int, ...], access: AccessContext
+) -> pd.DataFrame:
     return _comments(snapshot_version(), f, tuple(scores), access)
 
 
-def worst_contacts(f: ServiceFilters, access=None) -> pd.DataFrame:
+def worst_contacts(f: ServiceFilters, access: AccessContext) -> pd.DataFrame:
     return _worst_contacts(snapshot_version(), f, access)
 
 
@@ -153,7 +156,7 @@ def qa_trend(f: ServiceFilters, grain: str = "day") -> pd.DataFrame:
     return _qa_trend(snapshot_version(), _manifest_key(), f, grain)
 
 
-def qa_by(f: ServiceFilters, by: str, access=None) -> pd.DataFrame:
+def qa_by(f: ServiceFilters, by: str, access: AccessContext) -> pd.DataFrame:
     return _qa_by(snapshot_version(), _manifest_key(), f, by, access)
 
 
@@ -161,7 +164,7 @@ def qa_sections(f: ServiceFilters) -> pd.DataFrame:
     return _qa_sections(snapshot_version(), f)
 
 
-def qa_critical_failures(f: ServiceFilters, access=None) -> pd.DataFrame:
+def qa_critical_failures(f: ServiceFilters, access: AccessContext) -> pd.DataFrame:
     return _qa_failures(snapshot_version(), f, access)
 
 

@@ -11,7 +11,7 @@ model): the section score is the mean of the evaluations' section scores (the sa
 "mean of evaluations" method as qa_score's default), computed with plain SQL.
 
 Access: agent rows (per-agent metrics and the critical-failure list) are restricted in SQL to
-the teams the access context allows (apps.queries.team_scope).
+the teams the access context allows (apps.queries.access; no context = error).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from apps.queries.filters import ServiceFilters
+from apps.queries.access import AccessContext, require_access, team_clause
+from apps.queries.filters import ServiceFilters, sql_in
 from apps.queries.semantic import MetricQuery, SemanticLayer, date_range_filter, in_list
-from apps.queries.team_scope import agent_team_scope, sql_in
 
 QA_METRICS = (
     "qa_score",
@@ -47,7 +47,8 @@ def qa_where(f: ServiceFilters) -> tuple[str, ...]:
     return tuple(where)
 
 
-def _team_clause(scope: tuple[str, ...] | None) -> tuple[str, ...]:
+def _team_clause(access: AccessContext) -> tuple[str, ...]:
+    scope = require_access(access).agent_team_ids
     if scope is None:
         return ()
     return (f"{{{{ Entity('team') }}}} in {in_list(scope or ('__no_team__',))}",)
@@ -72,13 +73,14 @@ def qa_by(
     layer: SemanticLayer,
     f: ServiceFilters,
     by: str,
-    access: object | None = None,
+    access: AccessContext,
     path: Path | str | None = None,
 ) -> pd.DataFrame:
+    require_access(access)  # fail closed, whatever the breakdown
     group_by = BREAKDOWNS[by]
     where = qa_where(f)
     if by == "agent":
-        where = (*where, *_team_clause(agent_team_scope(access)))
+        where = (*where, *_team_clause(access))
     df = layer.query(
         MetricQuery(metrics=QA_METRICS, group_by=group_by, where=where, order_by=group_by[1:2]),
         path,
@@ -135,14 +137,13 @@ def critical_failures(
     con: duckdb.DuckDBPyConnection,
     f: ServiceFilters,
     *,
-    access: object | None = None,
+    access: AccessContext,
     limit: int = 100,
 ) -> pd.DataFrame:
     """The latest evaluations with a failed critical question (agent rows: allowed teams)."""
     where, params = _eval_conditions(f)
-    scope = agent_team_scope(access)
-    if scope is not None:
-        clause, more = sql_in("e.team_id", scope)
+    if not require_access(access).sees_all_agents:
+        clause, more = team_clause(access, "e.team_id")
         where += f" and {clause}"
         params += more
     return con.execute(

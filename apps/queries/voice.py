@@ -6,7 +6,7 @@ dated by the local day the survey was sent and attributed to the surveyed contac
 agent and team of the day. The comment list and the worst contacts are rows, read with plain
 SQL from the marts (fct_survey_responses, fct_contacts, fct_contact_segments).
 
-Access: agent-level results honour the access context (apps.queries.team_scope): a
+Access: agent-level results honour the access context (apps.queries.access; none = error): a
 supervisor's agent rows are restricted to their own team in SQL (MetricFlow ``where`` on the
 team entity); survey rows (comments, worst contacts) are agent-level detail too, so a
 supervisor's lists hold their own team's surveys only.
@@ -20,14 +20,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from apps.queries.filters import ServiceFilters
+from apps.queries.access import AccessContext, require_access, team_clause
+from apps.queries.filters import ServiceFilters, sql_in
 from apps.queries.semantic import (
     MetricQuery,
     SemanticLayer,
     in_list,
     service_filters_where,
 )
-from apps.queries.team_scope import agent_team_scope, sql_in
 
 VOICE_METRICS = (
     "csat_score",
@@ -55,7 +55,8 @@ def voice_where(f: ServiceFilters) -> tuple[str, ...]:
     return where
 
 
-def _team_clause(scope: tuple[str, ...] | None) -> tuple[str, ...]:
+def _team_clause(access: AccessContext) -> tuple[str, ...]:
+    scope = require_access(access).agent_team_ids
     if scope is None:
         return ()
     # No team at all: a team id that cannot exist, so the query returns no agent rows.
@@ -86,14 +87,15 @@ def voice_by(
     layer: SemanticLayer,
     f: ServiceFilters,
     by: str,
-    access: object | None = None,
+    access: AccessContext,
     path: Path | str | None = None,
 ) -> pd.DataFrame:
     """Survey metrics per queue, team or agent. Agent rows honour the access context."""
+    require_access(access)  # fail closed, whatever the breakdown
     group_by = BREAKDOWNS[by]
     where = voice_where(f)
     if by == "agent":
-        where = (*where, *_team_clause(agent_team_scope(access)))
+        where = (*where, *_team_clause(access))
     df = layer.query(
         MetricQuery(metrics=VOICE_METRICS, group_by=group_by, where=where, order_by=group_by[1:2]),
         path,
@@ -132,12 +134,11 @@ def _survey_conditions(f: ServiceFilters) -> tuple[str, list]:
 _AGENT_COLUMNS = "s.agent_id as agent_id, a.full_name as agent_name, t.team_name as team_name"
 
 
-def _scope_condition(access: object | None) -> tuple[str, list]:
+def _scope_condition(access: AccessContext) -> tuple[str, list]:
     """Survey rows are agent-level detail: only the teams the access context allows."""
-    scope = agent_team_scope(access)
-    if scope is None:
+    if require_access(access).sees_all_agents:
         return "", []
-    clause, params = sql_in("s.team_id", scope)
+    clause, params = team_clause(access, "s.team_id")
     return f" and {clause}", params
 
 
@@ -146,7 +147,7 @@ def comments(
     f: ServiceFilters,
     *,
     scores: Sequence[int] = (),
-    access: object | None = None,
+    access: AccessContext,
     limit: int = 200,
 ) -> pd.DataFrame:
     """The latest survey comments (newest answer first), optionally only these CSAT scores."""
@@ -178,7 +179,7 @@ def worst_contacts(
     con: duckdb.DuckDBPyConnection,
     f: ServiceFilters,
     *,
-    access: object | None = None,
+    access: AccessContext,
     limit: int = 50,
 ) -> pd.DataFrame:
     """Answered surveys with CSAT 1-2 or an NPS detractor, worst first, with the contact's

@@ -119,6 +119,29 @@ def test_a_supervisor_without_a_team_sees_no_agent_rows(env):
     assert team_clause(NOBODY, "team_id") == ("false", [])
 
 
+def test_a_missing_access_context_fails_closed(env):
+    """No context (nobody signed in) is an error, never "every row", on every query path."""
+    path, layer, f = env
+    calls = {
+        "team_clause": lambda: team_clause(None, "team_id"),
+        "secure_metric_query": lambda: secure_metric_query(
+            None, MetricQuery(metrics=("qa_score",))
+        ),
+        "mask_customer_columns": lambda: mask_customer_columns(None, pd.DataFrame()),
+        "voice.voice_by(agent)": lambda: voice.voice_by(layer, f, "agent", None, path),
+        "voice.voice_by(team)": lambda: voice.voice_by(layer, f, "team", None, path),
+        "quality.qa_by(agent)": lambda: quality.qa_by(layer, f, "agent", None, path),
+    }
+    with duckdb.connect(str(path), read_only=True) as con:
+        calls["voice.comments"] = lambda: voice.comments(con, f, access=None)
+        calls["voice.worst_contacts"] = lambda: voice.worst_contacts(con, f, access=None)
+        calls["quality.critical_failures"] = lambda: quality.critical_failures(con, f, access=None)
+        for name, call in calls.items():
+            with pytest.raises(AccessDeniedError):
+                call()
+                pytest.fail(f"{name} ran without an access context")
+
+
 def test_supervisor_ranks_are_against_the_whole_center_but_rows_are_their_own(env):
     path, layer, f = env
     everyone = agents.agent_scorecard(layer, f, DIRECTOR, path)
