@@ -8,12 +8,20 @@ Screenshots: artifacts/screenshots/page_<url_path>_1440x900.png (git-ignored) fo
 look at the layout. The snapshot is the six-week demo built through the real pipeline
 (tests/supervision_demo.py, cached in pytest's cache directory; the first run builds it, 2-3
 minutes).
+
+On the small hand-written snapshot of conftest.py, whose numbers are known, two more checks:
+the Overview's KPI tiles and chart render and show the fixture's Offered and Service level
+(artifacts/screenshots/overview_1440x900.png), and the Agents page renders for a signed-in
+supervisor (agents_1440x900.png).
 """
 
 import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -69,18 +77,15 @@ def _nav_js(url_path: str, is_default: bool) -> str:
     )
 
 
-@pytest.fixture(scope="module")
-def served_app(request, tmp_path_factory):
-    # The demo built through the real pipeline (cached across sessions by
-    # tests/supervision_demo.py): every mart every page reads exists in it, unlike the small
-    # hand-written fixture of conftest.py.
-    demo = build_demo(Path(request.config.cache.mkdir("supervision_demo")))
-    folder = tmp_path_factory.mktemp("browser_all")
+@contextmanager
+def _serve(serving: Path, folder: Path) -> Iterator[str]:
+    """``streamlit run apps/streamlit_app.py`` on a free port over ``serving``, with the test
+    users of auth_helpers; yields the base URL (no trailing slash)."""
     users = write_users_file(folder / "users.toml")
     port = free_port()
     env = {
         **os.environ,
-        "SWITCHBOARD_SERVING": str(demo.serving),
+        "SWITCHBOARD_SERVING": str(serving),
         "SWITCHBOARD_USERS": str(users),
     }
     log = (folder / "streamlit.log").open("w")
@@ -101,6 +106,23 @@ def served_app(request, tmp_path_factory):
             proc.kill()
             proc.wait()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def served_app(request, tmp_path_factory):
+    # The demo built through the real pipeline (cached across sessions by
+    # tests/supervision_demo.py): every mart every page reads exists in it, unlike the small
+    # hand-written fixture of conftest.py.
+    demo = build_demo(Path(request.config.cache.mkdir("supervision_demo")))
+    with _serve(demo.serving, tmp_path_factory.mktemp("browser_all")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def served_fixture_app(serving_fixture, tmp_path_factory):
+    """The app over conftest.py's small snapshot, whose KPIs are known (``expected``)."""
+    with _serve(serving_fixture.path, tmp_path_factory.mktemp("browser_fixture")) as url:
+        yield url
 
 
 def test_the_navigation_lists_the_issue_pages():
@@ -128,3 +150,52 @@ def test_page_renders_signed_in_without_an_exception(served_app, url_path, is_de
     assert result.exceptions == [], result.exceptions
     assert result.collected == [], f"error boxes on {url_path}: {result.collected}"
     assert out.stat().st_size > 10_000
+
+
+KPI_TILES_JS = "document.querySelectorAll('[data-testid=\"stMetric\"]').length >= 6"
+PLOT_JS = "!!document.querySelector('.js-plotly-plot')"
+TABLE_JS = "!!document.querySelector('[data-testid=\"stDataFrame\"]')"
+KPI_TEXT_JS = (
+    "Array.from(document.querySelectorAll('[data-testid=\"stMetric\"]')).map(m => ["
+    "m.querySelector('[data-testid=\"stMetricLabel\"]').innerText.trim(),"
+    "m.querySelector('[data-testid=\"stMetricValue\"]').innerText.trim()])"
+)
+
+
+def test_overview_kpi_tiles_show_the_fixture_numbers(served_fixture_app, serving_fixture, expected):
+    out = SHOTS / "overview_1440x900.png"
+    result = screenshot(
+        f"{served_fixture_app}/",
+        out,
+        width=1440,
+        height=900,
+        wait_js=sign_in_js(f"({STREAMLIT_READY_JS}) && {KPI_TILES_JS} && {PLOT_JS}"),
+        collect_js=KPI_TEXT_JS,
+        timeout=90,
+    )
+    assert out.stat().st_size > 10_000
+    assert result.exceptions == []
+    assert result.ready, f"page did not finish rendering; see {out}"
+    shown = dict(result.collected)
+    end = serving_fixture.last_day
+    exp = expected(serving_fixture, end - timedelta(days=6), end)
+    assert shown["Offered"] == f"{exp['offered']:,}"
+    assert shown["Service level"] == f"{exp['service_level'] * 100:.1f}%"
+
+
+def test_agents_page_renders_for_a_signed_in_supervisor(served_fixture_app):
+    out = SHOTS / "agents_1440x900.png"
+    result = screenshot(
+        f"{served_fixture_app}/agents",
+        out,
+        width=1440,
+        height=900,
+        wait_js=sign_in_js(
+            f"({STREAMLIT_READY_JS}) && {KPI_TILES_JS} && {TABLE_JS}", role="supervisor"
+        ),
+        collect_js="document.body.innerText",
+        timeout=90,
+    )
+    assert result.exceptions == []
+    assert result.ready, f"page did not finish rendering; see {out}"
+    assert "Agents" in result.collected and "Test supervisor" in result.collected
