@@ -88,12 +88,14 @@ def test_the_overview_shows_the_marts_numbers_for_the_built_snapshot(built_demo,
     con = duckdb.connect(str(built_demo.serving), read_only=True)
     last = con.execute("select max(interval_date) from main.fct_queue_intervals where offered > 0").fetchone()[0]
     offered, answered_in_t, sl_den = con.execute(
-        "select sum(offered), sum(answered_within_threshold), sum(answered + abandoned - short_abandoned) "
+        "select sum(offered), sum(sl_numerator), sum(sl_denominator) "
         "from main.fct_queue_intervals where interval_date between ? - interval 6 day and ?",
         [last, last],
     ).fetchone()
     con.close()
-    at = AppTest.from_file(str(REPO / "apps" / "streamlit_app.py"), default_timeout=120)
+    from tests.apps.auth_helpers import sign_in
+
+    at = sign_in(AppTest.from_file(str(REPO / "apps" / "streamlit_app.py"), default_timeout=120), "director")
     at.session_state["date_preset"] = "Last 7 days"
     at.run()
     assert not at.exception

@@ -353,6 +353,72 @@ HEADCOUNT_DAILY = Comparison(
     ),
 )
 
+STAFFING_DAILY = Comparison(
+    name="staffing per queue x local day (fct_staffing_intervals)",
+    group_by=("queue", "metric_time__day"),
+    keys=("queue", "day"),
+    expected_sql="""
+        select queue_id as queue, cast(interval_start_local as date) as day,
+               count(*) as staffing_interval_count,
+               sum(required_agents_forecast_erlang_c) as staffing_required_agents_sum,
+               sum(scheduled_agents) as staffing_scheduled_agents_sum,
+               sum(staffed_agents) as staffing_staffed_agents_sum,
+               sum(required_agents_forecast_erlang_c) / count(*) as required_agents,
+               sum(scheduled_agents) / count(*) as scheduled_agents,
+               sum(staffed_agents) / count(*) as staffed_agents,
+               coalesce(sum(gap_scheduled_hours), 0) as staffing_gap_hours,
+               coalesce(sum(required_hours_forecast), 0) as required_hours,
+               coalesce(sum(scheduled_hours), 0) as scheduled_hours,
+               coalesce(sum(staffed_hours), 0) as staffed_hours
+        from fct_staffing_intervals
+        group by queue_id, cast(interval_start_local as date)
+    """,
+    metrics=(
+        "staffing_interval_count",
+        "staffing_required_agents_sum",
+        "staffing_scheduled_agents_sum",
+        "staffing_staffed_agents_sum",
+        "required_agents",
+        "scheduled_agents",
+        "staffed_agents",
+        "staffing_gap_hours",
+        "required_hours",
+        "scheduled_hours",
+        "staffed_hours",
+    ),
+)
+
+FORECAST_DAILY = Comparison(
+    name="forecast per queue x local day (fct_forecast_intervals)",
+    group_by=("queue", "metric_time__day"),
+    keys=("queue", "day"),
+    expected_sql="""
+        with scored as (
+            select queue_id, cast(interval_start_local as date) as day, offered_forecast,
+                   case when kind = 'backtest' and offered_actual is not null
+                        and offered_forecast is not null and not is_holiday
+                        then offered_actual else 0 end as scored_actual,
+                   case when kind = 'backtest' and offered_actual is not null
+                        and offered_forecast is not null and not is_holiday
+                        then abs(offered_forecast - offered_actual) else 0 end as abs_error
+            from fct_forecast_intervals
+        )
+        select queue_id as queue, day,
+               coalesce(sum(offered_forecast), 0) as forecast_offered_contacts,
+               sum(scored_actual) as forecast_scored_actual_offered,
+               sum(abs_error) as forecast_abs_error,
+               sum(abs_error) / nullif(sum(scored_actual), 0) as forecast_wape
+        from scored
+        group by queue_id, day
+    """,
+    metrics=(
+        "forecast_offered_contacts",
+        "forecast_scored_actual_offered",
+        "forecast_abs_error",
+        "forecast_wape",
+    ),
+)
+
 COMPARISONS = (
     QUEUE_DAILY,
     SEGMENT_DAILY,
@@ -361,6 +427,8 @@ COMPARISONS = (
     AGENT_DAILY,
     QA_DAILY,
     HEADCOUNT_DAILY,
+    STAFFING_DAILY,
+    FORECAST_DAILY,
 )
 
 
