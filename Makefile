@@ -10,6 +10,8 @@ DAGSTER_PORT ?= 3000
 DAYS ?= 90
 AGENTS ?= 60
 SEED ?= 42
+BENCH_SIZES ?= 100k,1m,10m
+BENCH_RUNS ?= 3
 export PYTHONUNBUFFERED := 1
 
 .PHONY: help setup demo build app dagster test contracts lint bench clean
@@ -51,6 +53,9 @@ dagster: setup  ## serve the Dagster UI (lineage graph, runs, asset checks, sche
 
 test: setup  ## set up, then run the full test suite
 	@$(RUN) pytest
+
+bench: setup  ## benchmarks at 100k / 1M / 10M segments into BENCHMARKS.md (not part of make test)
+	@$(RUN) python -m orchestration.bench --sizes $(BENCH_SIZES) --runs $(BENCH_RUNS)
 
 contracts: setup  ## regenerate the dbt sources and README contract section from the landing contract
 	@$(RUN) python -m orchestration.contracts.render

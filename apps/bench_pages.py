@@ -157,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
                                                                  "analyst"])
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("--markdown", action="store_true", help="print a markdown table")
+    parser.add_argument("--json", action="store_true", help="print a RESULT line with JSON medians")
     args = parser.parse_args(argv)
 
     os.environ["SWITCHBOARD_SERVING"] = str(args.serving.resolve())
@@ -196,6 +197,19 @@ def main(argv: list[str] | None = None) -> int:
                     f"| {r.page} | {r.cold_median:.2f} | {r.fresh_data_median:.2f} "
                     f"| {r.warm_median:.2f} |"
                 )
+    if args.json:
+        import json
+
+        medians = {
+            r.page: {
+                "cold": r.cold_median,
+                "fresh_data": r.fresh_data_median,
+                "warm": r.warm_median,
+                "error": r.error.splitlines()[0][:200] if r.error else None,
+            }
+            for r in results
+        }
+        print("RESULT " + json.dumps(medians), flush=True)
     return 1 if any(r.error for r in results) else 0
 
 
