@@ -56,6 +56,10 @@ class Settings:
             "SWITCHBOARD_SERVING": str(self.serving_path),
             "DAGSTER_HOME": str(self.dagster_home),
             "SWITCHBOARD_DBT_TARGET": str(self.dbt_target_dir),
+            # dagster-dbt copies partial_parse.msgpack from $DBT_TARGET_PATH into each
+            # invocation's target folder: point it at the folder `dbt parse` wrote, or every
+            # dbt step of a run parses the whole project again.
+            "DBT_TARGET_PATH": str(self.dbt_target_dir),
         }
 
 

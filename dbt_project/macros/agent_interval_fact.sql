@@ -8,7 +8,9 @@
         ranges of int_schedules_matched_to_states, cut the same way, so a day's intervals add
         up to the agent-day fact exactly.
     Team, supervisor and site are the roster's on the interval's local date.
-    The relations are passed by the calling model so dbt sees the dependencies. -#}
+    The relations are passed by the calling model so dbt sees the dependencies. In an incremental
+    run the inputs are cut to the reprocessing window (answers from a day before it: a segment's
+    interval_date is its queue entry's local date). -#}
 {% macro agent_interval_fact(segments, agents, states, adherence_ranges, history, minutes) -%}
 {%- set reasons = ['break', 'lunch', 'training', 'meeting', 'coaching', 'personal', 'system'] %}
 {%- set activities = ['on_queue', 'break', 'lunch', 'training', 'meeting', 'coaching', 'off'] %}
@@ -18,6 +20,7 @@ segments as (
 
     select * from {{ segments }}
     where is_answered and agent_id is not null
+        and {{ window_filter('interval_date', slack_days=1) }}
 
 ),
 
@@ -30,12 +33,14 @@ agents as (
 states as (
 
     select * from {{ states }}
+    where {{ window_filter('activity_date') }}
 
 ),
 
 adherence_ranges as (
 
     select * from {{ adherence_ranges }}
+    where {{ window_filter('activity_date') }}
 
 ),
 
@@ -205,4 +210,5 @@ final as (
 )
 
 select * from final
+where {{ window_filter('interval_date') }}
 {%- endmacro %}

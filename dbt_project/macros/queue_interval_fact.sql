@@ -10,13 +10,16 @@
         callback_requested, the within-threshold counts, sl_numerator/sl_denominator, the wait
         sums and max_wait_seconds;
       * interval of answer: handled, talk/hold/acw/handle seconds, transfers and holds.
-    The relations are passed by the calling model so dbt sees the dependencies. -#}
+    The relations are passed by the calling model so dbt sees the dependencies. In an incremental
+    run the spine is cut to the reprocessing window and the segments to a day before it (an
+    answer in the window can belong to a segment that entered the queue the day before). -#}
 {% macro queue_interval_fact(spine, segments, queues, policies, minutes) -%}
 with
 
 spine as (
 
     select * from {{ spine }}
+    where {{ window_filter('interval_date') }}
 
 ),
 
@@ -35,6 +38,7 @@ policies as (
 segments as (
 
     select * from {{ segments }}
+    where {{ window_filter('interval_date', slack_days=1) }}
 
 ),
 

@@ -5,7 +5,9 @@ Plain functions, no Dagster: the ingestion asset is a thin wrapper over `load_la
 For each delivered file (``<landing>/<family>/<table>/<anything>.csv``):
 
 1. The file's SHA-256 is its delivery id. A delivery already loaded for that table is a no-op,
-   so running the loader twice changes nothing.
+   so running the loader twice changes nothing. A file whose path, size and modification time
+   equal those of a loaded delivery is that delivery: it is skipped without being read again,
+   so a run's cost follows what is new, not the size of the landing folder.
 2. The header is checked against the contract: a missing required column rejects the whole
    file (nothing of it is loaded; the error names the file and the columns). Unknown extra
    columns are ignored, with a warning recorded on the delivery.
@@ -55,7 +57,8 @@ create table if not exists {META_SCHEMA}.deliveries (
     rows_duplicate BIGINT,
     message VARCHAR,
     loaded_at TIMESTAMP,
-    load_seconds DOUBLE
+    load_seconds DOUBLE,
+    file_mtime_ns BIGINT       -- with size_bytes: a known file is skipped without re-hashing it
 )"""
 
 QUARANTINE_DDL = f"""
@@ -135,6 +138,8 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[Table] | 
     tables = load_contract() if tables is None else tables
     con.execute(f"create schema if not exists {META_SCHEMA}")
     con.execute(DELIVERIES_DDL)
+    # warehouses created before the column existed
+    con.execute(f"alter table {META_SCHEMA}.deliveries add column if not exists file_mtime_ns BIGINT")
     con.execute(QUARANTINE_DDL)
     for t in tables:
         con.execute(f"create schema if not exists {t.raw_schema}")
@@ -383,6 +388,25 @@ def _read_text_by_line(con: duckdb.DuckDBPyConnection, path: Path, n: int) -> li
     return rejects
 
 
+@dataclass
+class _Delivery:
+    """One file of a load group, after the checks that need no reading of its rows."""
+
+    path: Path
+    rel: str
+    size: int
+    mtime_ns: int
+    delivery_id: str
+    result: DeliveryResult
+
+
+# A group of clean files of one table is read and written in one pass (one CSV scan, one
+# transaction): per-file statements and commits, not rows, dominate the cost of small daily
+# files. Groups are bounded so one transaction stays a modest share of memory.
+GROUP_MAX_FILES = 64
+GROUP_MAX_BYTES = 256 * 1024 * 1024
+
+
 def load_file(
     con: duckdb.DuckDBPyConnection,
     table: Table,
@@ -390,63 +414,182 @@ def load_file(
     landing_dir: Path,
 ) -> DeliveryResult:
     """Load one delivered file into its raw table. See the module docstring for the rules."""
-    t0 = time.perf_counter()
-    path = Path(path)
-    rel = _relative(path, landing_dir)
-    delivery_id = file_sha256(path)
-    result = DeliveryResult(table.family, table.name, rel, delivery_id, status="loaded")
+    return load_files(con, table, [Path(path)], landing_dir)[0]
 
+
+def load_files(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    paths: list[Path],
+    landing_dir: Path,
+) -> list[DeliveryResult]:
+    """Load delivered files of one table, one result per path, in order.
+
+    Files with the same header are read together when the whole group parses cleanly (no
+    record DuckDB's reader rejects) and none of them replaces an earlier delivery of its path;
+    otherwise, and always for a single file, each file is loaded on its own (with the rejects
+    and the line-by-line fallback). Either way every file is its own delivery with its own
+    accounting, quarantine and delivery record.
+    """
+    out: dict[int, DeliveryResult] = {}
+    todo: list[tuple[int, _Delivery, list[str]]] = []
+    for i, path in enumerate(paths):
+        d = _prepare(con, table, Path(path), landing_dir)
+        if isinstance(d, DeliveryResult):
+            out[i] = d
+        else:
+            header = _read_header(d.path)
+            problem = _header_problem(table, d.rel, header)
+            if problem:
+                out[i] = _reject(con, table, d, problem)
+            else:
+                todo.append((i, d, header))
+    group: list[tuple[int, _Delivery, list[str]]] = []
+
+    def flush() -> None:
+        if not group:
+            return
+        results = _load_group(con, table, [d for _, d, _ in group], group[0][2]) if len(group) > 1 else None
+        if results is None:  # one file, or a group that must be loaded file by file
+            results = [_load_group(con, table, [d], h) for _, d, h in group]
+            results = [r[0] for r in results]
+        for (i, _, _), r in zip(group, results, strict=True):
+            out[i] = r
+        group.clear()
+
+    for item in todo:
+        if group and (
+            item[2] != group[0][2]
+            or len(group) >= GROUP_MAX_FILES
+            or sum(d.size for _, d, _ in group) + item[1].size > GROUP_MAX_BYTES
+        ):
+            flush()
+        group.append(item)
+    flush()
+    return [out[i] for i in range(len(paths))]
+
+
+def _prepare(con, table: Table, path: Path, landing_dir: Path) -> _Delivery | DeliveryResult:
+    """Skip a file already loaded (by path, size and mtime without reading it; else by hash)."""
+    rel = _relative(path, landing_dir)
+    stat = path.stat()
+    known = con.execute(
+        f"select delivery_id from {META_SCHEMA}.deliveries where family = ? and table_name = ? "
+        "and source_file = ? and status = 'loaded' and size_bytes = ? and file_mtime_ns = ?",
+        [table.family, table.name, rel, stat.st_size, stat.st_mtime_ns],
+    ).fetchone()
+    if known:
+        return DeliveryResult(
+            table.family, table.name, rel, known[0], status="skipped",
+            message="already loaded (same path, size and modification time)",
+        )
+    delivery_id = file_sha256(path)
     already = con.execute(
         f"select count(*) from {META_SCHEMA}.deliveries "
         "where delivery_id = ? and family = ? and table_name = ? and status = 'loaded'",
         [delivery_id, table.family, table.name],
     ).fetchone()[0]
     if already:
-        result.status = "skipped"
-        result.message = "already loaded (same content)"
-        return result
-
-    def reject(message: str) -> DeliveryResult:
-        result.status = "rejected"
-        result.message = message
-        result.seconds = time.perf_counter() - t0
-        con.execute(
-            f"insert into {META_SCHEMA}.deliveries values (?, ?, ?, ?, ?, 'rejected', 0, 0, 0, 0, ?, "
-            "cast(timezone('UTC', now()) as timestamp), ?)",
-            [delivery_id, table.family, table.name, rel, path.stat().st_size, message, result.seconds],
+        return DeliveryResult(
+            table.family, table.name, rel, delivery_id, status="skipped",
+            message="already loaded (same content)",
         )
-        return result
+    result = DeliveryResult(table.family, table.name, rel, delivery_id, status="loaded")
+    return _Delivery(path, rel, stat.st_size, stat.st_mtime_ns, delivery_id, result)
 
-    header = _read_header(path)
+
+def _header_problem(table: Table, rel: str, header: list[str] | None) -> str | None:
     if header is None:
-        return reject(f"{rel}: the file is empty (no header row)")
+        return f"{rel}: the file is empty (no header row)"
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
-        return reject(f"{rel}: duplicate column(s) in the header: {', '.join(dupes)}")
+        return f"{rel}: duplicate column(s) in the header: {', '.join(dupes)}"
     missing = [c for c in table.required_columns if c not in header]
     if missing:
-        return reject(
+        return (
             f"{rel}: missing required column(s) {', '.join(missing)} "
             f"(header has: {', '.join(header)}); nothing of this file was loaded"
         )
+    return None
+
+
+def _reject(con, table: Table, d: _Delivery, message: str) -> DeliveryResult:
+    r = d.result
+    r.status = "rejected"
+    r.message = message
+    con.execute(
+        f"insert into {META_SCHEMA}.deliveries values (?, ?, ?, ?, ?, 'rejected', 0, 0, 0, 0, ?, "
+        "cast(timezone('UTC', now()) as timestamp), ?, ?)",
+        [d.delivery_id, table.family, table.name, d.rel, d.size, message, r.seconds, d.mtime_ns],
+    )
+    return r
+
+
+def _read_group_native(con: duckdb.DuckDBPyConnection, deliveries: list[_Delivery], n: int) -> bool:
+    """Fill _ingest_text (c0.., _file, _rn per file) from several files in one scan.
+
+    False (nothing to use) when DuckDB rejects any record or cannot parse a file as a whole:
+    those files are then loaded one by one, where rejected records are quarantined.
+    """
+    con.execute("drop table if exists _ingest_rejects; drop table if exists _ingest_scans")
+    files = "[" + ", ".join(_q(str(d.path)) for d in deliveries) + "]"
+    try:
+        con.execute(
+            f"""
+            create or replace temp table _ingest_text as
+            select * exclude (filename, _grn), filename as _file,
+                   row_number() over (partition by filename order by _grn) as _rn
+            from (
+                select *, row_number() over () as _grn
+                from read_csv({files}, header = true, delim = ',', quote = '"', escape = '"',
+                              columns = {_text_columns_spec(n)}, store_rejects = true,
+                              rejects_table = '_ingest_rejects', rejects_scan = '_ingest_scans',
+                              auto_detect = false, parallel = false, max_line_size = 4194304,
+                              filename = true)
+            )
+            """
+        )
+    except duckdb.Error:
+        return False
+    return con.execute("select count(*) from _ingest_rejects").fetchone()[0] == 0
+
+
+def _load_group(
+    con: duckdb.DuckDBPyConnection, table: Table, deliveries: list[_Delivery], header: list[str]
+) -> list[DeliveryResult] | None:
+    """Load files that share ``header`` in one pass; None if the group must be split."""
+    t0 = time.perf_counter()
+    single = len(deliveries) == 1
+    rels = [d.rel for d in deliveries]
+    if not single:
+        marks = ", ".join("?" for _ in rels)
+        replacing = con.execute(
+            f"select count(*) from {table.raw_relation} where _source_file in ({marks})", rels
+        ).fetchone()[0]
+        if replacing:
+            return None
+    warnings: list[str] = []
     extra = [h for h in header if h not in table.column_names]
-    if extra:
-        result.warnings.append(f"{rel}: ignored column(s) not in the contract: {', '.join(extra)}")
     absent_optional = [c for c in table.column_names if c not in header]
-    if absent_optional:
-        result.warnings.append(f"{rel}: optional column(s) absent, loaded as empty: {', '.join(absent_optional)}")
     present = set(header) & set(table.column_names)
 
     # Read every field as text with DuckDB's native reader; broken records go to its rejects
     # table. A file the reader cannot parse at all (e.g. mixed line endings) is read line by line.
-    try:
-        rejects = _read_text_native(con, path, len(header))
-    except duckdb.Error as e:
-        result.warnings.append(
-            f"{rel}: the CSV reader could not parse the file as a whole ({str(e).splitlines()[0]}); "
-            "read it line by line instead (records may not span lines)"
-        )
-        rejects = _read_text_by_line(con, path, len(header))
+    rejects: list[tuple[int, str, str]] = []
+    if single:
+        d = deliveries[0]
+        try:
+            rejects = _read_text_native(con, d.path, len(header))
+        except duckdb.Error as e:
+            warnings.append(
+                f"{d.rel}: the CSV reader could not parse the file as a whole ({str(e).splitlines()[0]}); "
+                "read it line by line instead (records may not span lines)"
+            )
+            rejects = _read_text_by_line(con, d.path, len(header))
+        con.execute(f"alter table _ingest_text add column _file varchar default {_q(str(d.path))}")
+    elif not _read_group_native(con, deliveries, len(header)):
+        _drop_temp(con)
+        return None
     reject_lines = [ln for ln, _, _ in rejects]
 
     # Name the text columns after the header (contract columns only).
@@ -455,11 +598,11 @@ def load_file(
     # The record's line number (header = line 1), numbered like DuckDB's rejects: records in
     # file order, with rejected records between parsed ones. It is the physical line unless an
     # earlier record holds a quoted line break.
-    raw_record = " || ',' || ".join(_csv_field_expr(f"c{i}") for i in range(len(header)))
+    raw_record = " || ',' || ".join(_csv_field_expr(f"t.c{i}") for i in range(len(header)))
     con.execute(
         f"""
         create or replace temp table _ingest_rows as
-        select {', '.join(select_cols)}, 1 + _rn as _line, {raw_record} as _raw
+        select {', '.join(select_cols)}, 1 + _rn as _line, _rn, _file
         from _ingest_text
         """
     )
@@ -483,107 +626,129 @@ def load_file(
     con.execute(
         f"""
         create or replace temp table _ingest_checked as
-        select {casts}, _line, _raw, nullif({reason_expr}, '') as _reason,
-               row_number() over (partition by {', '.join(f'"{c}"' for c in table.column_names)}
+        select {casts}, _line, _rn, _file, nullif({reason_expr}, '') as _reason,
+               row_number() over (partition by _file, {', '.join(f'"{c}"' for c in table.column_names)}
                                   order by _line) as _copy
         from _ingest_rows
         """
     )
-    counts = con.execute(
-        "select count(*), count(*) filter (where _reason is null and _copy = 1), "
-        "count(*) filter (where _reason is not null), "
-        "count(*) filter (where _reason is null and _copy > 1) from _ingest_checked"
-    ).fetchone()
-    parsed, good, bad, dup = (int(x) for x in counts)
+    # which delivery each file is
+    con.execute("create or replace temp table _ingest_files (_file varchar, rel varchar, delivery_id varchar)")
+    con.executemany(
+        "insert into _ingest_files values (?, ?, ?)", [[str(d.path), d.rel, d.delivery_id] for d in deliveries]
+    )
+    counts = {
+        f: (int(a), int(b), int(c), int(e))
+        for f, a, b, c, e in con.execute(
+            "select _file, count(*), count(*) filter (where _reason is null and _copy = 1), "
+            "count(*) filter (where _reason is not null), "
+            "count(*) filter (where _reason is null and _copy > 1) from _ingest_checked group by _file"
+        ).fetchall()
+    }
     # An exact duplicate of a quarantined row is quarantined too (it carries the same problem).
-    result.rows_read = parsed + len(reject_lines)
-    result.rows_loaded = good
-    result.rows_duplicate = dup
-    result.rows_quarantined = bad + len(reject_lines)
-
-    # Accounting: every record read is loaded, quarantined, or an exact duplicate.
-    if result.rows_read != result.rows_loaded + result.rows_quarantined + result.rows_duplicate:
-        raise RuntimeError(
-            f"{rel}: accounting mismatch: read {result.rows_read} != loaded {result.rows_loaded} "
-            f"+ quarantined {result.rows_quarantined} + duplicates {result.rows_duplicate}"
-        )
+    for d in deliveries:
+        r = d.result
+        parsed, good, bad, dup = counts.get(str(d.path), (0, 0, 0, 0))
+        r.rows_read = parsed + len(reject_lines)
+        r.rows_loaded = good
+        r.rows_duplicate = dup
+        r.rows_quarantined = bad + len(reject_lines)
+        # Accounting: every record read is loaded, quarantined, or an exact duplicate.
+        if r.rows_read != r.rows_loaded + r.rows_quarantined + r.rows_duplicate:
+            raise RuntimeError(
+                f"{d.rel}: accounting mismatch: read {r.rows_read} != loaded {r.rows_loaded} "
+                f"+ quarantined {r.rows_quarantined} + duplicates {r.rows_duplicate}"
+            )
+        if extra:
+            r.warnings.append(f"{d.rel}: ignored column(s) not in the contract: {', '.join(extra)}")
+        if absent_optional:
+            r.warnings.append(f"{d.rel}: optional column(s) absent, loaded as empty: {', '.join(absent_optional)}")
+        r.warnings += warnings
 
     colnames = ", ".join(f'"{c}"' for c in table.column_names)
     con.execute("begin transaction")
     try:
-        replaced = con.execute(
-            f"select count(*) from {table.raw_relation} where _source_file = ?", [rel]
-        ).fetchone()[0]
-        if replaced:
-            con.execute(f"delete from {table.raw_relation} where _source_file = ?", [rel])
-            con.execute(
-                f"delete from {META_SCHEMA}.quarantine where family = ? and table_name = ? and source_file = ?",
-                [table.family, table.name, rel],
-            )
-            con.execute(
-                f"update {META_SCHEMA}.deliveries set status = 'superseded' "
-                "where family = ? and table_name = ? and source_file = ? and status = 'loaded'",
-                [table.family, table.name, rel],
-            )
-            result.warnings.append(f"{rel}: replaced {replaced} row(s) from an earlier delivery of this file")
-        result.replaced_rows = int(replaced)
+        if single:
+            d = deliveries[0]
+            replaced = con.execute(
+                f"select count(*) from {table.raw_relation} where _source_file = ?", [d.rel]
+            ).fetchone()[0]
+            if replaced:
+                con.execute(f"delete from {table.raw_relation} where _source_file = ?", [d.rel])
+                con.execute(
+                    f"delete from {META_SCHEMA}.quarantine where family = ? and table_name = ? and source_file = ?",
+                    [table.family, table.name, d.rel],
+                )
+                con.execute(
+                    f"update {META_SCHEMA}.deliveries set status = 'superseded' "
+                    "where family = ? and table_name = ? and source_file = ? and status = 'loaded'",
+                    [table.family, table.name, d.rel],
+                )
+                d.result.warnings.append(f"{d.rel}: replaced {replaced} row(s) from an earlier delivery of this file")
+            d.result.replaced_rows = int(replaced)
         con.execute(
             f"""
             insert into {table.raw_relation} ({colnames}, _source_file, _source_row, _delivery_id, _loaded_at)
-            select {colnames}, ?, _line, ?, cast(timezone('UTC', now()) as timestamp)
-            from _ingest_checked where _reason is null and _copy = 1
-            order by _line
-            """,
-            [rel, delivery_id],
+            select {', '.join(f'c."{c}"' for c in table.column_names)}, f.rel, c._line, f.delivery_id,
+                   cast(timezone('UTC', now()) as timestamp)
+            from _ingest_checked c
+            join _ingest_files f on f._file = c._file
+            where c._reason is null and c._copy = 1
+            order by c._file, c._line
+            """
         )
         con.execute(
             f"""
             insert into {META_SCHEMA}.quarantine
-            select ?, ?, ?, ?, _line, _raw, _reason, cast(timezone('UTC', now()) as timestamp)
-            from _ingest_checked where _reason is not null order by _line
+            select f.delivery_id, ?, ?, f.rel, c._line, {raw_record}, c._reason,
+                   cast(timezone('UTC', now()) as timestamp)
+            from _ingest_checked c
+            join _ingest_text t on t._file = c._file and t._rn = c._rn
+            join _ingest_files f on f._file = c._file
+            where c._reason is not null order by c._file, c._line
             """,
-            [delivery_id, table.family, table.name, rel],
+            [table.family, table.name],
         )
         if rejects:
+            d = deliveries[0]
             con.executemany(
                 f"insert into {META_SCHEMA}.quarantine values (?, ?, ?, ?, ?, ?, ?, "
                 "cast(timezone('UTC', now()) as timestamp))",
                 [
-                    [delivery_id, table.family, table.name, rel, ln, raw, f"unreadable record: {why}"]
+                    [d.delivery_id, table.family, table.name, d.rel, ln, raw, f"unreadable record: {why}"]
                     for ln, why, raw in rejects
                 ],
             )
-        result.seconds = time.perf_counter() - t0
-        result.message = "; ".join(result.warnings)
-        con.execute(
-            f"insert into {META_SCHEMA}.deliveries values (?, ?, ?, ?, ?, 'loaded', ?, ?, ?, ?, ?, "
-            "cast(timezone('UTC', now()) as timestamp), ?)",
-            [
-                delivery_id,
-                table.family,
-                table.name,
-                rel,
-                path.stat().st_size,
-                result.rows_read,
-                result.rows_loaded,
-                result.rows_quarantined,
-                result.rows_duplicate,
-                result.message,
-                result.seconds,
-            ],
-        )
+        seconds = (time.perf_counter() - t0) / len(deliveries)
+        for d in deliveries:
+            r = d.result
+            r.seconds = seconds
+            r.message = "; ".join(r.warnings)
+            con.execute(
+                f"insert into {META_SCHEMA}.deliveries values (?, ?, ?, ?, ?, 'loaded', ?, ?, ?, ?, ?, "
+                "cast(timezone('UTC', now()) as timestamp), ?, ?)",
+                [
+                    d.delivery_id, table.family, table.name, d.rel, d.size, r.rows_read, r.rows_loaded,
+                    r.rows_quarantined, r.rows_duplicate, r.message, r.seconds, d.mtime_ns,
+                ],
+            )
         failpoint("load.before_commit")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
     finally:
-        con.execute(
-            "drop table if exists _ingest_text; drop table if exists _ingest_rows; "
-            "drop table if exists _ingest_rejects; drop table if exists _ingest_scans; "
-            "drop table if exists _ingest_checked; drop table if exists _ingest_rej_adj"
-        )
-    return result
+        _drop_temp(con)
+    return [d.result for d in deliveries]
+
+
+def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        "drop table if exists _ingest_text; drop table if exists _ingest_rows; "
+        "drop table if exists _ingest_rejects; drop table if exists _ingest_scans; "
+        "drop table if exists _ingest_checked; drop table if exists _ingest_rej_adj; "
+        "drop table if exists _ingest_files"
+    )
 
 
 def load_landing(
@@ -597,8 +762,7 @@ def load_landing(
     ensure_raw_tables(con)
     summary = LoadSummary()
     for table in tables:
-        for path in landing_files(landing_dir, table):
-            r = load_file(con, table, path, landing_dir)
+        for r in load_files(con, table, landing_files(landing_dir, table), landing_dir):
             summary.results.append(r)
             if progress:
                 progress(r)

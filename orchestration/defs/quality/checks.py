@@ -12,13 +12,14 @@ the app's Data health page. Export: ``quality_checks``.
 """
 # No `from __future__ import annotations` in Dagster definition modules (see STACK.md).
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import dagster as dg
 
 from expectations import registry
 from expectations.registry import SuiteEntry
 from orchestration.defs.resources import WarehouseResource
+from orchestration.defs.runs import run_start_utc
 from orchestration.defs.transform.dbt import switchboard_dbt_assets
 from orchestration.lib import gx_bridge
 
@@ -76,17 +77,6 @@ def evaluate(
     )
 
 
-def _run_start_utc(context) -> datetime | None:
-    try:
-        stats = context.instance.get_run_stats(context.run.run_id)
-    except Exception:  # noqa: BLE001 - no run record (direct invocation): validate the latest delivery
-        return None
-    start = getattr(stats, "start_time", None)
-    if not start:
-        return None
-    return datetime.fromtimestamp(start, tz=UTC).replace(tzinfo=None)
-
-
 def _materialized_in_this_run(context, key: dg.AssetKey) -> bool:
     try:
         event = context.instance.get_latest_materialization_event(key)
@@ -112,7 +102,7 @@ def _materialized_in_this_run(context, key: dg.AssetKey) -> bool:
     name="gx_landing_checks",
 )
 def gx_landing_checks(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
-    run_start = _run_start_utc(context)
+    run_start = run_start_utc(context)
     with warehouse.connect() as con:
         for check_key in sorted(context.selected_asset_check_keys, key=lambda k: k.asset_key.path):
             key = check_key.asset_key

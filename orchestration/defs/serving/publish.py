@@ -6,6 +6,7 @@ import dagster as dg
 from orchestration.defs.resources import ServingResource, WarehouseResource
 from orchestration.defs.transform.dbt import switchboard_dbt_assets
 from orchestration.defs.transform.project import dbt_project
+from orchestration.lib.incremental import mark_completed
 from orchestration.lib.publish import publish_snapshot
 
 MART_KEYS = [k for k in switchboard_dbt_assets.keys if k.path[-1].startswith(("fct_", "dim_", "rpt_", "metricflow_"))]
@@ -27,6 +28,9 @@ def serving_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         semantic_manifest=dbt_project.target_path / "semantic_manifest.json",
     )
     context.log.info(f"published {len(result.tables)} tables to {result.path} in {result.seconds:.1f}s")
+    # every dbt step of the run succeeded: the next run may build incrementally on this one
+    with warehouse.connect() as con:
+        mark_completed(con, context.run_id)
     return dg.MaterializeResult(
         metadata={
             "path": str(result.path),

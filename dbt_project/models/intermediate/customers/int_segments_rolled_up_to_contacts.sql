@@ -7,11 +7,20 @@
 --     the contact's first queue entry;
 --   * agent_id: the last answering agent; answered_date: that answer's local date;
 --   * started_at: first queue entry; ended_at: end of the last-ending segment (UTC).
+-- A table, incremental by contact_date (macros/reprocess_window.sql): read by the order
+-- attribution and by fct_contacts; a run rolls up the segments from a day before its window.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='reprocess_window',
+    unique_key='contact_date',
+    on_schema_change='fail',
+) }}
 with
 
 segments as (
 
     select * from {{ ref('int_segments_enriched') }}
+    where {{ window_filter('interval_date', slack_days=1) }}
 
 ),
 
@@ -149,3 +158,4 @@ localized as (
 )
 
 select * from localized
+where {{ window_filter('contact_date') }}

@@ -1,6 +1,13 @@
 -- Materialized as a table (an exception to the intermediate-views rule): several marts and
--- tests read it, and as a view each of them would redo the time-zone conversions.
-{{ config(materialized="table") }}
+-- tests read it, and as a view each of them would redo the time-zone conversions. Incremental
+-- by local day of queue entry (macros/reprocess_window.sql): a run recomputes the days of its
+-- reprocessing window only, from the segments that entered the queue up to a day before it.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='reprocess_window',
+    unique_key='interval_date',
+    on_schema_change='fail',
+) }}
 
 -- One row per queue segment, joined to its queue's site time zone and to the service-level
 -- policy in force on the local date of queue entry (int_queue_sl_policies_versioned), with the
@@ -17,6 +24,7 @@ with
 segments as (
 
     select * from {{ ref('stg_acd__calls') }}
+    where {{ window_filter('entered_queue_at', slack_days=1) }}
 
 ),
 
@@ -180,3 +188,4 @@ scored as (
 )
 
 select * from scored
+where {{ window_filter('interval_date') }}

@@ -1,6 +1,12 @@
 -- Materialized as a table (an exception to the intermediate-views rule): several marts and
 -- tests read it, and as a view each of them would redo the time-zone conversions.
-{{ config(materialized="table") }}
+-- Incremental by activity_date (macros/reprocess_window.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='reprocess_window',
+    unique_key='activity_date',
+    on_schema_change='fail',
+) }}
 
 -- Agent state intervals (logged_out excluded) split at the agent's local midnights: one row per
 -- state interval x local day it overlaps, with the seconds inside that day. Day boundaries are
@@ -12,6 +18,7 @@ states as (
     select * from {{ ref('stg_acd__agent_states') }}
     where state <> 'logged_out'
         and ended_at > started_at
+        and {{ window_filter('ended_at', slack_days=1) }}
 
 ),
 
@@ -36,3 +43,4 @@ split as (
 
 select * from split
 where state_seconds > 0
+    and {{ window_filter('activity_date') }}

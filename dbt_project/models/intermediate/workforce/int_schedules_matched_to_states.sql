@@ -1,5 +1,11 @@
 -- Materialized as a table: the agent-day and agent-interval facts both read it.
-{{ config(materialized="table") }}
+-- Incremental by activity_date (macros/reprocess_window.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='reprocess_window',
+    unique_key='activity_date',
+    on_schema_change='fail',
+) }}
 
 -- Adherence as time ranges, never as minutes: scheduled activities (split at local midnight)
 -- are range-joined to the agent's state intervals of the same local day on time overlap, so
@@ -23,12 +29,14 @@ with
 schedules as (
 
     select * from {{ ref('int_schedules_split_to_days') }}
+    where {{ window_filter('activity_date') }}
 
 ),
 
 states as (
 
     select * from {{ ref('int_agent_states_split_to_days') }}
+    where {{ window_filter('activity_date') }}
 
 ),
 

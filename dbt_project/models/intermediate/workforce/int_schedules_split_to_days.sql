@@ -1,6 +1,12 @@
 -- Materialized as a table (an exception to the intermediate-views rule): the adherence model
 -- and the agent-day fact read it, and as a view each would redo the time-zone conversions.
-{{ config(materialized="table") }}
+-- Incremental by activity_date (macros/reprocess_window.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='reprocess_window',
+    unique_key='activity_date',
+    on_schema_change='fail',
+) }}
 
 -- Scheduled activities (hr/schedules) split at the agent's local midnights: one row per
 -- activity x local day it overlaps, with the scheduled seconds inside that day. The same
@@ -13,6 +19,7 @@ schedules as (
 
     select * from {{ ref('stg_hr__schedules') }}
     where ends_at > starts_at
+        and {{ window_filter('ends_at', slack_days=1) }}
 
 ),
 
@@ -39,3 +46,4 @@ split as (
 
 select * from split
 where scheduled_seconds > 0
+    and {{ window_filter('activity_date') }}

@@ -11,12 +11,23 @@
 --     ended_at + N days <= the latest queue entry in acd/calls;
 --   * is_resolved_first_contact: eligible, window complete and no repeat; null otherwise
 --     (too recent or not eligible), so averaging it never mixes in unfinished windows.
+--
+-- Incremental by contact_date (macros/reprocess_window.sql): the orchestrator starts the window
+-- fcr_window_days / sales_attribution_window_days before the earliest new day, so every contact
+-- whose repeat or order window the new data reaches is recomputed.
 {%- set fcr_days = var('fcr_window_days') %}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='reprocess_window',
+    unique_key='contact_date',
+    on_schema_change='fail',
+) }}
 with
 
 contacts as (
 
     select * from {{ ref('int_segments_rolled_up_to_contacts') }}
+    where {{ window_filter('contact_date') }}
 
 ),
 

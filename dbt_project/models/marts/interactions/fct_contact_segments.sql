@@ -1,11 +1,19 @@
 -- One row per queue segment (a contact transferred between queues has one segment per queue
 -- entered). Local times are in the queue's site time zone; the team is the answering agent's
--- team on the local day of answer (int_agent_team_history).
+-- team on the local day of answer (int_agent_team_history). Incremental by local day of queue
+-- entry (macros/reprocess_window.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='reprocess_window',
+    unique_key='interval_date',
+    on_schema_change='fail',
+) }}
 with
 
 segments as (
 
     select * from {{ ref('int_segments_enriched') }}
+    where {{ window_filter('interval_date') }}
 
 ),
 

@@ -9,6 +9,13 @@
 --     max_wait_seconds: interval of queue entry;
 --   * handled, talk/hold/acw/handle seconds, holds and transfers: interval of answer.
 -- All columns except max_wait_seconds are additive; max_wait_seconds is a max.
+-- Incremental by local interval date (macros/reprocess_window.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='reprocess_window',
+    unique_key='interval_date',
+    on_schema_change='fail',
+) }}
 {{ queue_interval_fact(
     spine=ref('int_queue_intervals_spined'),
     segments=ref('int_segments_enriched'),

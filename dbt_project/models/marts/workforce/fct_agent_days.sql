@@ -6,6 +6,13 @@
 -- docs/metrics.md "Agent and workforce metrics").
 -- Attribution: handled segments and their talk/hold/ACW count on the local day of answer;
 -- agent-state and schedule time is split at local midnight.
+-- Incremental by activity_date (macros/reprocess_window.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='reprocess_window',
+    unique_key='activity_date',
+    on_schema_change='fail',
+) }}
 {%- set reasons = ['break', 'lunch', 'training', 'meeting', 'coaching', 'personal', 'system'] %}
 {%- set activities = ['on_queue', 'break', 'lunch', 'training', 'meeting', 'coaching', 'off'] %}
 {%- set planned_activities = ['break', 'lunch', 'training', 'meeting', 'coaching'] %}
@@ -15,6 +22,7 @@ segments as (
 
     select * from {{ ref('int_segments_enriched') }}
     where is_answered and agent_id is not null
+        and {{ window_filter('interval_date', slack_days=1) }}
 
 ),
 
@@ -27,12 +35,14 @@ agents as (
 states as (
 
     select * from {{ ref('int_agent_states_split_to_days') }}
+    where {{ window_filter('activity_date') }}
 
 ),
 
 adherence_ranges as (
 
     select * from {{ ref('int_schedules_matched_to_states') }}
+    where {{ window_filter('activity_date') }}
 
 ),
 
@@ -349,3 +359,4 @@ final as (
 )
 
 select * from final
+where {{ window_filter('activity_date') }}

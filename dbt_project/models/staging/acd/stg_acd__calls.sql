@@ -1,7 +1,22 @@
 -- One row per queue segment. A customer contact that is transferred between queues has one segment per queue entered, sharing contact_id.
 -- Grain: segment; key: segment_id. Re-delivered keys are deduplicated: the row with the latest
 -- `updated_at`, then _loaded_at, _source_file, _source_row wins.
+-- Incremental by key (a table, unlike the other staging views: the segment fact is the big
+-- one): a run re-ranks only the versions of the segments delivered since the last run.
+{{ config(materialized='incremental', unique_key='segment_id', incremental_strategy='delete+insert', on_schema_change='fail') }}
 with
+
+delivered as (
+
+    select * from {{ source('acd', 'calls') }}
+    {% if is_incremental() %}
+    where segment_id in (
+        select segment_id from {{ source('acd', 'calls') }}
+        where _loaded_at > (select coalesce(max(_loaded_at), cast('1900-01-01' as timestamp)) from {{ this }})
+    )
+    {% endif %}
+
+),
 
 source as (
 
@@ -11,7 +26,7 @@ source as (
             partition by segment_id
             order by updated_at desc nulls last, _loaded_at desc, _source_file desc, _source_row desc
         ) as version_rank
-    from {{ source('acd', 'calls') }}
+    from delivered
 
 ),
 

@@ -1,0 +1,91 @@
+{#- Incremental builds by reprocessing window (docs: README "Incremental builds").
+
+    The orchestrator decides, before each dbt step of a run, from which local date on the facts
+    must be recomputed (orchestration/lib/incremental.py: the earliest day the run's new
+    deliveries touch, minus the FCR / sales-attribution lookback) and writes it to
+    raw_meta.build_window under the Dagster run id, which it also exports as SWITCHBOARD_RUN_ID.
+    The window is read at execution time, never passed as --vars (a changed var costs dbt its
+    partial parse, ~10 s per step).
+
+    * reprocess_from_date(): that date as 'YYYY-MM-DD', or none = recompute everything. It is
+      none outside an orchestrated run (a hand-run `dbt build`), on a first build or
+      --full-refresh (not is_incremental()), and when the orchestrator planned a full rebuild.
+    * window_filter(column, slack_days): a predicate for an incremental model's input: `true`
+      without a window, else column >= from_date - slack_days (inputs need a day of slack where
+      a UTC timestamp or another attribution day feeds a local day of the window).
+    * strategy `reprocess_window`: delete the target's rows of the window (all rows without a
+      window), then insert the model's rows. The partition column is the model's unique_key; the
+      model itself filters its output to that column >= from_date, so every day of the window is
+      replaced whole, including days that no longer have rows.
+    * get_where_subquery (dbt's hook for a test's `where`): data tests on a reprocess_window
+      model check only the rows of the window in an incremental run (the rows this run wrote);
+      a full build checks everything. -#}
+
+{% macro reprocess_from_date(require_incremental=true) -%}
+    {%- if not execute or this is none or model.resource_type == 'unit_test' -%}{{ return(none) }}{%- endif -%}
+    {%- if require_incremental and not is_incremental() -%}{{ return(none) }}{%- endif -%}
+    {%- if flags.FULL_REFRESH -%}{{ return(none) }}{%- endif -%}
+    {%- set run_id = env_var('SWITCHBOARD_RUN_ID', '') -%}
+    {%- if not run_id -%}{{ return(none) }}{%- endif -%}
+    {%- set rel = adapter.get_relation(database=target.database, schema='raw_meta', identifier='build_window') -%}
+    {%- if rel is none -%}{{ return(none) }}{%- endif -%}
+    {%- set res = run_query(
+        "select cast(from_date as varchar) from raw_meta.build_window where run_id = '"
+        ~ run_id | replace("'", "''") ~ "' and not full_rebuild"
+    ) -%}
+    {%- if res.rows | length == 0 or res.rows[0][0] is none -%}{{ return(none) }}{%- endif -%}
+    {{ return(res.rows[0][0]) }}
+{%- endmacro %}
+
+
+{% macro window_filter(column, slack_days=0) -%}
+    {%- set d = reprocess_from_date() -%}
+    {%- if d is none -%}
+        true
+    {%- else -%}
+        {%- set day = modules.datetime.date.fromisoformat(d) - modules.datetime.timedelta(days=slack_days) -%}
+        {{ column }} >= cast('{{ day.isoformat() }}' as date)
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro get_incremental_reprocess_window_sql(arg_dict) -%}
+    {%- set target = arg_dict["target_relation"] -%}
+    {%- set source = arg_dict["temp_relation"] -%}
+    {%- set column = arg_dict["unique_key"] -%}
+    {%- set cols = get_quoted_csv(arg_dict["dest_columns"] | map(attribute="name")) -%}
+    {%- set d = reprocess_from_date() -%}
+    delete from {{ target }}
+    {%- if d is not none %} where {{ column }} >= cast('{{ d }}' as date){% endif %};
+    insert into {{ target }} ({{ cols }})
+    select {{ cols }} from {{ source }}
+{%- endmacro %}
+
+
+{% macro get_where_subquery(relation) -%}
+    {%- set where = config.get('where') -%}
+    {%- set window_column = none -%}
+    {%- if execute -%}
+        {%- for node in graph.nodes.values() -%}
+            {%- if node.resource_type == 'model'
+                and node.config.incremental_strategy == 'reprocess_window'
+                and (node.alias or node.name) == relation.identifier
+                and node.schema == relation.schema -%}
+                {%- set window_column = node.config.unique_key -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- set d = reprocess_from_date(require_incremental=false) if window_column else none -%}
+    {%- if d is not none -%}
+        {%- set window = window_column ~ " >= cast('" ~ d ~ "' as date)" -%}
+        {%- set where = '(' ~ where ~ ') and ' ~ window if where else window -%}
+    {%- endif -%}
+    {%- if where -%}
+        {%- set filtered -%}
+            (select * from {{ relation }} where {{ where }}) dbt_subquery
+        {%- endset -%}
+        {% do return(filtered) %}
+    {%- else -%}
+        {% do return(relation) %}
+    {%- endif -%}
+{%- endmacro %}
