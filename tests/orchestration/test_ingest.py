@@ -10,7 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from orchestration.contracts import get_table, load_contract
-from orchestration.lib.ingest import accounting_mismatches, ensure_raw_tables, load_file, load_landing
+from orchestration.lib.ingest import (
+    accounting_mismatches,
+    ensure_raw_tables,
+    load_file,
+    load_landing,
+)
 
 QUEUES_HEADER = "queue_id,queue_name,line_of_business,site_id,site_timezone,sl_threshold_seconds,sl_target_pct,short_abandon_seconds"
 STATES_HEADER = "agent_id,state,reason_code,started_at,ended_at"
@@ -223,3 +228,80 @@ def test_malformed_csvs_never_crash_and_never_lose_a_row(tmp_path_factory, lines
         in_q = con.execute("select count(*) from raw_meta.quarantine").fetchone()[0]
         assert in_raw + in_q + r.rows_duplicate == r.rows_read
     con.close()
+
+
+# --- several files of a table at once ---------------------------------------------------------
+
+
+def test_clean_files_of_a_table_load_together_each_as_its_own_delivery(con, tmp_path, monkeypatch):
+    from orchestration.lib import ingest
+
+    group_reads = []
+    real = ingest._read_group_native
+    monkeypatch.setattr(ingest, "_read_group_native", lambda c, ds, n: group_reads.append(len(ds)) or real(c, ds, n))
+    write(tmp_path, "acd", "agent_states", "d1.csv",
+          f"{STATES_HEADER}\na1,available,,2026-03-29T08:00:00Z,2026-03-29T09:00:00Z\n"
+          "a1,aux,lunch,2026-03-29T09:00:00Z,2026-03-29T09:30:00Z\n")
+    write(tmp_path, "acd", "agent_states", "d2.csv",
+          f"{STATES_HEADER}\na2,available,,2026-03-30T08:00:00Z,2026-03-30T09:00:00Z\n"
+          "a2,available,,2026-03-30T08:00:00Z,2026-03-30T09:00:00Z\n"  # exact duplicate within d2
+          "a2,dancing,,2026-03-30T09:00:00Z,2026-03-30T09:30:00Z\n")  # not an allowed state
+    write(tmp_path, "acd", "agent_states", "d3.csv",
+          f"{STATES_HEADER}\na1,available,,2026-03-29T08:00:00Z,2026-03-29T09:00:00Z\n")  # d1's row: not a duplicate across files
+    s = load_landing(con, tmp_path, [get_table("acd", "agent_states")])
+    assert group_reads == [3]
+    by_file = {r.source_file.rsplit("/", 1)[1]: r for r in s.results}
+    assert [(f, r.status, r.rows_read, r.rows_loaded, r.rows_quarantined, r.rows_duplicate) for f, r in sorted(by_file.items())] == [
+        ("d1.csv", "loaded", 2, 2, 0, 0),
+        ("d2.csv", "loaded", 3, 1, 1, 1),
+        ("d3.csv", "loaded", 1, 1, 0, 0),
+    ]
+    rows = con.execute(
+        "select _source_file, _source_row, agent_id, _delivery_id from raw_acd.agent_states order by 1, 2"
+    ).fetchall()
+    assert [(f.rsplit("/", 1)[1], n, a) for f, n, a, _ in rows] == [
+        ("d1.csv", 2, "a1"), ("d1.csv", 3, "a1"), ("d2.csv", 2, "a2"), ("d3.csv", 2, "a1"),
+    ]
+    assert {d for *_, d in rows} == {r.delivery_id for r in s.results}
+    (q,) = quarantine(con)
+    assert q[0].endswith("d2.csv") and q[1] == 4 and q[2].startswith("a2,dancing,")
+    assert "state: dancing is not one of" in q[3]
+    assert con.execute("select count(*) from raw_meta.deliveries").fetchone()[0] == 3
+    assert accounting_mismatches(con) == []
+
+
+def test_a_group_with_an_unreadable_record_is_loaded_file_by_file(con, tmp_path):
+    write(tmp_path, "acd", "agent_states", "d1.csv",
+          f"{STATES_HEADER}\na1,available,,2026-03-29T08:00:00Z,2026-03-29T09:00:00Z\n")
+    write(tmp_path, "acd", "agent_states", "d2.csv",
+          f"{STATES_HEADER}\na2,available,,2026-03-30T08:00:00Z\n"  # a field short
+          "a2,aux,break,2026-03-30T09:00:00Z,2026-03-30T09:15:00Z\n")
+    s = load_landing(con, tmp_path, [get_table("acd", "agent_states")])
+    assert [(r.rows_read, r.rows_loaded, r.rows_quarantined) for r in s.results] == [(1, 1, 0), (2, 1, 1)]
+    (q,) = quarantine(con)
+    assert q[0].endswith("d2.csv") and q[1] == 2 and "unreadable record" in q[3]
+    assert con.execute(
+        "select _source_row from raw_acd.agent_states where _source_file like '%d2.csv'"
+    ).fetchall() == [(3,)]
+    assert accounting_mismatches(con) == []
+
+
+def test_a_known_file_is_skipped_by_path_size_and_mtime_without_reading_it(con, tmp_path, monkeypatch):
+    from orchestration.lib import ingest
+
+    p = write(tmp_path, "acd", "queues", "q.csv", f"{QUEUES_HEADER}\nq1,Sales,sales,s1,Europe/London,20,80,5\n")
+    load_landing(con, tmp_path)
+
+    def no_hashing(path):
+        raise AssertionError(f"{path} was read again")
+
+    monkeypatch.setattr(ingest, "file_sha256", no_hashing)
+    assert [r.status for r in load_landing(con, tmp_path).results] == ["skipped"]
+    # touched (new mtime, same bytes): hashed, recognised as the same content, still one delivery
+    monkeypatch.undo()
+    import os
+
+    os.utime(p, ns=(p.stat().st_atime_ns, p.stat().st_mtime_ns + 10**9))
+    r = load_landing(con, tmp_path).results
+    assert [x.status for x in r] == ["skipped"] and r[0].message == "already loaded (same content)"
+    assert con.execute("select count(*) from raw_meta.deliveries").fetchone()[0] == 1

@@ -6,8 +6,6 @@ recompute only the days the run's new deliveries touch, or everything on a full 
 """
 
 import os
-
-
 from collections.abc import Mapping
 from typing import Any
 
