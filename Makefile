@@ -39,8 +39,8 @@ demo: setup  ## set up, generate demo exports, build everything, serve the app
 	@echo "[switchboard] Dagster UI (lineage, runs, checks): run 'make dagster' in another terminal, then open http://localhost:$(DAGSTER_PORT)"
 	@$(MAKE) --no-print-directory app
 
-build: setup  ## materialize every asset from the landing folder (your own exports or the demo's)
-	@start=$$(date +%s); $(RUN) python -m orchestration.cli build && \
+build: setup  ## materialize every asset from the landing folder (FULL_REFRESH=1: rebuild all days)
+	@start=$$(date +%s); $(RUN) python -m orchestration.cli build $(if $(FULL_REFRESH),--full-refresh) && \
 	echo "[switchboard] build step done in $$(( $$(date +%s) - start ))s"
 
 app: setup  ## serve the Streamlit app on the published snapshot

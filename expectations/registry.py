@@ -82,6 +82,21 @@ class SuiteEntry:
         prep: Callable | None = getattr(self.module, "prepare", None)
         return prep(df) if prep else df
 
+    def fetch_chunks(self, con, since: datetime | None = None):
+        """The batch in chunks of whole deliveries (landing) or whole (marts), prepared."""
+        if self.kind != "landing":
+            batch = self.fetch(con, since)
+            if batch is not None:
+                yield batch
+            return
+        deliveries = landing_deliveries(con, self.asset_key[0], self.asset_key[1], since)
+        if not deliveries or sum(int(r[2] or 0) for r in deliveries) == 0:
+            return
+        for chunk in landing_chunks(deliveries):
+            batch = fetch_landing_frame(con, self.asset_key[0], self.asset_key[1], chunk)
+            batch.frame = self.prepare(batch.frame)
+            yield batch
+
     def fetch(self, con, since: datetime | None = None) -> Batch | None:
         """The rows to validate (already prepared), or None when there is nothing to validate."""
         if self.kind == "landing":
@@ -131,37 +146,56 @@ def get(asset_key: tuple[str, ...] | list[str]) -> SuiteEntry:
 # ---------------------------------------------------------------------------------------------
 
 
-def fetch_landing_batch(
-    con, family: str, table: str, since: datetime | None = None
-) -> Batch | None:
-    """Rows of raw_<family>.<table> from the deliveries of the latest batch (see module doc)."""
+# A batch larger than this is validated in chunks of whole deliveries (a first load of a year
+# of history is 49 million rows: one pandas frame of it would not fit in memory).
+LANDING_CHUNK_ROWS = 1_000_000
+
+
+def landing_deliveries(con, family: str, table: str, since: datetime | None = None) -> list[tuple]:
+    """(delivery_id, source_file, rows_read) of the latest batch of deliveries (see module doc)."""
     if since is None:
         row = con.execute(
             "select max(loaded_at) from raw_meta.deliveries where family = ? and table_name = ? and status = 'loaded'",
             [family, table],
         ).fetchone()
         if row is None or row[0] is None:
-            return None
+            return []
         since = row[0]
-    deliveries = con.execute(
+    return con.execute(
         "select delivery_id, source_file, rows_read from raw_meta.deliveries "
-        "where family = ? and table_name = ? and status = 'loaded' and loaded_at >= ? order by loaded_at",
+        "where family = ? and table_name = ? and status = 'loaded' and loaded_at >= ? order by loaded_at, source_file",
         [family, table, since],
     ).fetchall()
-    if not deliveries or sum(int(r[2] or 0) for r in deliveries) == 0:
-        return None
+
+
+def landing_chunks(deliveries: list[tuple], max_rows: int | None = None) -> list[list[tuple]]:
+    """Consecutive deliveries grouped so that a group reads at most ``max_rows`` (a bigger one alone)."""
+    max_rows = LANDING_CHUNK_ROWS if max_rows is None else max_rows
+    chunks: list[list[tuple]] = []
+    rows = 0
+    for d in deliveries:
+        n = int(d[2] or 0)
+        if chunks and rows + n <= max_rows:
+            chunks[-1].append(d)
+            rows += n
+        else:
+            chunks.append([d])
+            rows = n
+    return chunks
+
+
+def fetch_landing_frame(con, family: str, table: str, deliveries: list[tuple]) -> Batch:
+    """The raw rows of the given deliveries, in file and line order."""
+    con.execute("create or replace temp table _gx_batch (delivery_id varchar, source_file varchar)")
+    con.executemany("insert into _gx_batch values (?, ?)", [[d[0], d[1]] for d in deliveries])
     frame = con.execute(
         f"""
         select r.* from raw_{family}.{table} r
-        where exists (
-            select 1 from raw_meta.deliveries d
-            where d.family = ? and d.table_name = ? and d.status = 'loaded' and d.loaded_at >= ?
-              and d.delivery_id = r._delivery_id and d.source_file = r._source_file
-        )
+        join _gx_batch d on d.delivery_id = r._delivery_id and d.source_file = r._source_file
         order by r._source_file, r._source_row
-        """,
-        [family, table, since],
+        """
     ).df()
+    con.execute("drop table if exists _gx_batch")
     files = sorted({r[1] for r in deliveries})
     shown = ", ".join(files[:5]) + (f" (+{len(files) - 5} more)" if len(files) > 5 else "")
     return Batch(
@@ -169,6 +203,16 @@ def fetch_landing_batch(
         description=f"{len(frame)} row(s) of raw_{family}.{table} from {len(deliveries)} delivery(ies): {shown}",
         delivery_ids=[r[0] for r in deliveries],
     )
+
+
+def fetch_landing_batch(
+    con, family: str, table: str, since: datetime | None = None
+) -> Batch | None:
+    """Rows of raw_<family>.<table> from the deliveries of the latest batch (see module doc)."""
+    deliveries = landing_deliveries(con, family, table, since)
+    if not deliveries or sum(int(r[2] or 0) for r in deliveries) == 0:
+        return None
+    return fetch_landing_frame(con, family, table, deliveries)
 
 
 QUEUE_DAY_SQL = f"""

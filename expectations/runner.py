@@ -235,3 +235,47 @@ def validate(dataframe, suite) -> Summary:
         evaluated_rows=len(dataframe),
         results=out,
     )
+
+
+def merge(summaries: list[Summary]) -> Summary:
+    """One summary of a suite run on several chunks of a batch (the same suite on each).
+
+    An expectation succeeds when it succeeded on every chunk; counts add up, the percentage is
+    recomputed over all rows, and the examples and observed value come from the first chunk that
+    failed it (else the last chunk). Chunks are whole deliveries, so within-delivery rules (key
+    uniqueness) are unaffected; rate bands are judged per chunk of up to a million rows.
+    """
+    if len(summaries) == 1:
+        return summaries[0]
+    first = summaries[0]
+    merged: list[ExpectationResult] = []
+    for i, r in enumerate(first.results):
+        parts = [s.results[i] for s in summaries]
+        failing = [p for p in parts if not p.success]
+        shown = failing[0] if failing else parts[-1]
+        counts = [p.unexpected_count for p in parts if p.unexpected_count is not None]
+        elements = [p.element_count for p in parts if p.element_count is not None]
+        unexpected = sum(counts) if counts else None
+        total = sum(elements) if elements else None
+        merged.append(
+            ExpectationResult(
+                expectation=r.expectation,
+                column=r.column,
+                severity=r.severity,
+                success=not failing,
+                unexpected_count=unexpected,
+                unexpected_percent=(100.0 * unexpected / total) if unexpected is not None and total else shown.unexpected_percent,
+                observed_value=shown.observed_value,
+                element_count=total,
+                examples=[e for p in failing for e in p.examples][:EXAMPLES],
+                kwargs=r.kwargs,
+                notes=r.notes,
+                exception=next((p.exception for p in parts if p.exception), None),
+            )
+        )
+    return Summary(
+        suite=first.suite,
+        success=all(x.success for x in merged),
+        evaluated_rows=sum(s.evaluated_rows for s in summaries),
+        results=merged,
+    )

@@ -37,7 +37,7 @@ def init_instance() -> Path:
     return s.dagster_home
 
 
-def build() -> int:
+def build(full_refresh: bool = False) -> int:
     init_instance()
     s = get_settings()
     files = sum(1 for _ in s.landing_dir.rglob("*.csv")) if s.landing_dir.exists() else 0
@@ -51,11 +51,14 @@ def build() -> int:
 
     from orchestration.definitions import defs
 
+    from orchestration.defs.runs import FULL_REFRESH_TAG
+
     job = defs.resolve_job_def("build_everything")
     with dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
+            tags={FULL_REFRESH_TAG: "true"} if full_refresh else None,
             # INFO: the per-table load counts and dbt's "N of M" lines are the progress report
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
@@ -117,7 +120,12 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m orchestration.cli")
     sub = p.add_subparsers(dest="cmd", required=True)
     sub.add_parser("init", help="create the Dagster instance folder and the landing folder")
-    sub.add_parser("build", help="materialize every asset from what is in the landing folder")
+    b = sub.add_parser("build", help="materialize every asset from what is in the landing folder")
+    b.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild the incremental models from all history instead of the new days only",
+    )
     d = sub.add_parser("demo-data", help="generate the demo exports into the landing folder")
     d.add_argument("--days", type=int, default=90)
     d.add_argument("--agents", type=int, default=60)
@@ -128,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         print(init_instance())
         return 0
     if args.cmd == "build":
-        return build()
+        return build(full_refresh=args.full_refresh)
     return demo_data(args.days, args.agents, args.seed, args.force)
 
 

@@ -13,6 +13,8 @@ Variables:
                          (default: dbt_project/target; tests give each data folder its own)
   SWITCHBOARD_USERS      the app's users and roles (TOML, hashed passwords; default:
                          apps/auth/users.toml, the demo users)
+  SWITCHBOARD_DUCKDB_MEMORY_LIMIT  DuckDB's memory limit for the pipeline's connections and dbt
+                         (default 2GB; DuckDB spills to disk beyond it, in <warehouse>.tmp)
   SWITCHBOARD_FAILPOINT  test-only: name of a failpoint at which the process kills itself
                          (see orchestration/lib/faults.py); unset in normal use
 
@@ -42,6 +44,7 @@ class Settings:
     dbt_target_dir: Path = DBT_PROJECT_DIR / "target"
     failpoint: str | None = None
     users_path: Path = DEFAULT_USERS_PATH
+    duckdb_memory_limit: str = "2GB"
 
     @property
     def serving_dir(self) -> Path:
@@ -60,6 +63,7 @@ class Settings:
             # invocation's target folder: point it at the folder `dbt parse` wrote, or every
             # dbt step of a run parses the whole project again.
             "DBT_TARGET_PATH": str(self.dbt_target_dir),
+            "SWITCHBOARD_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
         }
 
 
@@ -77,4 +81,5 @@ def get_settings(environ: dict[str, str] | None = None) -> Settings:
         dbt_target_dir=Path(env.get("SWITCHBOARD_DBT_TARGET", DBT_PROJECT_DIR / "target")).resolve(),
         failpoint=env.get("SWITCHBOARD_FAILPOINT") or None,
         users_path=Path(env.get("SWITCHBOARD_USERS") or DEFAULT_USERS_PATH).resolve(),
+        duckdb_memory_limit=env.get("SWITCHBOARD_DUCKDB_MEMORY_LIMIT") or "2GB",
     )

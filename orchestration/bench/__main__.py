@@ -374,17 +374,20 @@ def main(argv: list[str] | None = None) -> int:
     load = measure.load_average()
     facts = measure.machine_facts()
     results = []
+    command = "make bench" + (f" BENCH_SIZES={a.sizes}" if a.sizes != "100k,1m,10m" else "")
+    if a.runs != 3:
+        command += f" BENCH_RUNS={a.runs}"
     for label in [s for s in a.sizes.split(",") if s]:
         ds = datasets.ensure_generated(datasets.dataset(label, a.seed, a.root), log=say)
         build_runs = a.build_runs or (1 if label == "10m" else a.runs)
         results.append(bench_size(ds, a.runs, build_runs))
         (a.root / "results.json").write_text(json.dumps(results, indent=2, default=str))
-    command = "make bench" + (f" BENCH_SIZES={a.sizes}" if a.sizes != "100k,1m,10m" else "")
-    section = render(results, command, facts, started, load)
+        # after every size, so a long run that is interrupted keeps what it measured
+        section = render(results, command, facts, started, load)
+        if not a.no_write:
+            write_benchmarks(section)
+            say(f"wrote {BENCHMARKS_MD} ({', '.join(r['size'] for r in results)})")
     print(section)
-    if not a.no_write:
-        write_benchmarks(section)
-        say(f"wrote {BENCHMARKS_MD}")
     return 0
 
 

@@ -23,7 +23,7 @@ class WarehouseResource(dg.ConfigurableResource):
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(self.path)
+        con = duckdb.connect(self.path, config={"memory_limit": get_settings().duckdb_memory_limit})
         try:
             yield con
         finally:

@@ -73,7 +73,9 @@ def publish_snapshot(
     for p in (tmp, tmp.with_name(tmp.name + ".wal")):
         p.unlink(missing_ok=True)
 
-    con = duckdb.connect()
+    from orchestration.settings import get_settings
+
+    con = duckdb.connect(config={"memory_limit": get_settings().duckdb_memory_limit})
     try:
         con.execute(f"attach '{Path(warehouse_path)}' as wh (read_only)")
         con.execute(f"attach '{tmp}' as snap")

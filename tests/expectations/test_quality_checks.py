@@ -141,6 +141,41 @@ def test_the_batch_is_only_the_latest_delivery(tmp_path):
     )
 
 
+def test_a_large_batch_is_validated_in_chunks_of_whole_deliveries(tmp_path, monkeypatch):
+    # a first load of a year is validated delivery group by delivery group (bounded memory);
+    # a key repeated within the second delivery still fails the check, counted once
+    monkeypatch.setattr(registry, "LANDING_CHUNK_ROWS", 12)
+    landing = tmp_path / "landing"
+    write_calls(landing, "day1.csv", f.calls(10))
+    bad = [{**r, "segment_id": "N" + r["segment_id"]} for r in f.calls(10)]
+    bad.append({**bad[0], "queue_id": "Q9"})
+    write_calls(landing, "day2.csv", bad)
+    chunks = []
+    real = registry.fetch_landing_frame
+    monkeypatch.setattr(
+        registry, "fetch_landing_frame", lambda *a: chunks.append(len(a[3])) or real(*a)
+    )
+    ev = _evals(_run(tmp_path))[(CALLS, LANDING_CHECK)]
+    assert chunks == [1, 1]
+    assert not ev.passed and ev.severity == dg.AssetCheckSeverity.ERROR
+    assert ev.metadata["evaluated_rows"].value == 21
+    assert "2 chunks of whole deliveries" in ev.metadata["batch"].value
+    assert "day2.csv" in ev.metadata["failures"].value
+
+
+def test_merged_chunk_summaries_add_counts_and_keep_the_failing_examples():
+    from expectations.runner import ExpectationResult, Summary, merge
+
+    def s(ok, n, bad, ex):
+        r = ExpectationResult("expect_x", "c", "critical", ok, bad, None, None, n, ex)
+        return Summary("suite", ok, n, [r])
+
+    m = merge([s(True, 100, 0, []), s(False, 50, 5, ["e1"]), s(False, 50, 1, ["e2"])])
+    (r,) = m.results
+    assert (m.success, m.evaluated_rows, r.success, r.unexpected_count, r.element_count) == (False, 200, False, 6, 200)
+    assert r.unexpected_percent == 3.0 and r.examples == ["e1", "e2"]
+
+
 @pytest.fixture
 def mart_warehouse(tmp_path):
     con = duckdb.connect(str(tmp_path / "marts.duckdb"))

@@ -52,28 +52,39 @@ def evaluate(
 
     Plain function (no context) so it can be tested on a DuckDB connection directly.
     """
-    batch = entry.fetch(con, since=since)
-    if batch is None:
+    from expectations.runner import merge, validate  # imports great_expectations: lazily, here
+
+    suite = entry.build_suite()
+    summaries, descriptions = [], []
+    # landing batches come in chunks of whole deliveries, so a first load of a year of history
+    # is validated without holding it in memory at once
+    for batch in entry.fetch_chunks(con, since=since):
+        summaries.append(validate(batch.frame, suite))
+        descriptions.append(batch.description)
+        batch.frame = None
+    if not summaries:
         reason = (
             "no new rows delivered in this run"
             if entry.kind == "landing"
             else f"{entry.relation} is empty"
         )
         return gx_bridge.skipped_check_result(asset_key, check_name, reason)
-
-    from expectations.runner import validate  # imports great_expectations: lazily, here
-
-    summary = validate(batch.frame, entry.build_suite())
+    summary = merge(summaries)
+    description = (
+        descriptions[0]
+        if len(descriptions) == 1
+        else f"{summary.evaluated_rows} row(s) of {entry.relation} in {len(descriptions)} chunks of whole deliveries"
+    )
     gx_bridge.write_check_results(
         con,
         summary,
         check_name=check_name,
         asset_key=_key_str(asset_key),
         run_id=run_id,
-        batch_description=batch.description,
+        batch_description=description,
     )
     return gx_bridge.to_check_result(
-        summary, asset_key=asset_key, check_name=check_name, batch_description=batch.description
+        summary, asset_key=asset_key, check_name=check_name, batch_description=description
     )
 
 
