@@ -40,7 +40,7 @@ demo: setup  ## set up, generate demo exports, build everything, serve the app
 	@$(MAKE) --no-print-directory app
 
 build: setup  ## materialize every asset from the landing folder (FULL_REFRESH=1: rebuild all days)
-	@start=$$(date +%s); $(RUN) python -m orchestration.cli build $(if $(FULL_REFRESH),--full-refresh) && \
+	@start=$$(date +%s); $(RUN) python -m orchestration.cli build $(if $(FULL_REFRESH),--full-refresh) $(if $(FROM_DATE),--from-date $(FROM_DATE)) && \
 	echo "[switchboard] build step done in $$(( $$(date +%s) - start ))s"
 
 app: setup  ## serve the Streamlit app on the published snapshot

@@ -37,7 +37,7 @@ def init_instance() -> Path:
     return s.dagster_home
 
 
-def build(full_refresh: bool = False) -> int:
+def build(full_refresh: bool = False, from_date: date | None = None) -> int:
     init_instance()
     s = get_settings()
     files = sum(1 for _ in s.landing_dir.rglob("*.csv")) if s.landing_dir.exists() else 0
@@ -50,15 +50,20 @@ def build(full_refresh: bool = False) -> int:
     import dagster as dg
 
     from orchestration.definitions import defs
+    from orchestration.defs.runs import FULL_REFRESH_TAG, REPROCESS_FROM_TAG
 
-    from orchestration.defs.runs import FULL_REFRESH_TAG
+    tags = {}
+    if full_refresh:
+        tags[FULL_REFRESH_TAG] = "true"
+    if from_date is not None:
+        tags[REPROCESS_FROM_TAG] = from_date.isoformat()
 
     job = defs.resolve_job_def("build_everything")
     with dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
-            tags={FULL_REFRESH_TAG: "true"} if full_refresh else None,
+            tags=tags or None,
             # INFO: the per-table load counts and dbt's "N of M" lines are the progress report
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
@@ -126,6 +131,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="rebuild the incremental models from all history instead of the new days only",
     )
+    b.add_argument(
+        "--from-date",
+        type=date.fromisoformat,
+        default=None,
+        help="backfill: recompute every day from this local date (YYYY-MM-DD) on",
+    )
     d = sub.add_parser("demo-data", help="generate the demo exports into the landing folder")
     d.add_argument("--days", type=int, default=90)
     d.add_argument("--agents", type=int, default=60)
@@ -136,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         print(init_instance())
         return 0
     if args.cmd == "build":
-        return build(full_refresh=args.full_refresh)
+        return build(full_refresh=args.full_refresh, from_date=args.from_date)
     return demo_data(args.days, args.agents, args.seed, args.force)
 
 

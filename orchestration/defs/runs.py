@@ -1,9 +1,10 @@
 """Facts about the current Dagster run that several assets need (one home for them)."""
 # No `from __future__ import annotations` in Dagster definition modules (see STACK.md).
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 FULL_REFRESH_TAG = "switchboard/full_refresh"
+REPROCESS_FROM_TAG = "switchboard/reprocess_from"
 
 
 def run_start_utc(context) -> datetime | None:
@@ -16,6 +17,15 @@ def run_start_utc(context) -> datetime | None:
     if not start:
         return None
     return datetime.fromtimestamp(start, tz=UTC).replace(tzinfo=None)
+
+
+def reprocess_from_requested(context) -> date | None:
+    """`python -m orchestration.cli build --from-date YYYY-MM-DD`: recompute the days from it on."""
+    try:
+        value = str(context.run.tags.get(REPROCESS_FROM_TAG, "")).strip()
+    except Exception:  # noqa: BLE001
+        return None
+    return date.fromisoformat(value) if value else None
 
 
 def full_refresh_requested(context) -> bool:

@@ -175,9 +175,13 @@ def plan_window(
     run_id: str,
     *,
     force_full: bool = False,
+    force_from: date | None = None,
     fingerprint: str | None = None,
 ) -> WindowPlan:
     """Decide the run's reprocessing window (the same plan for every dbt step of the run).
+
+    ``force_from`` (a backfill: `build --from-date`) recomputes every day from that date on, or
+    from an earlier day if the new deliveries need it; a full rebuild still wins when one is due.
 
     "New" deliveries are those loaded after the plan of the last *completed* build, so the rows
     of a run that failed before publishing are recomputed by the next run.
@@ -222,10 +226,14 @@ def plan_window(
     if wide:
         return plan(True, None, f"delivered {', '.join(wide)}, which changes every day")
     earliest = earliest_affected_date(con, since)
+    if earliest is None and force_from is not None:
+        return plan(False, force_from, f"asked for (--from-date {force_from})")
     if earliest is None:
         # nothing that feeds an incremental model arrived: recompute no day of them
         return plan(False, NOTHING, f"{len(new)} new deliveries since the last build, none to an event table")
     start = earliest - timedelta(days=lookback_days())
+    if force_from is not None and force_from < start:
+        return plan(False, force_from, f"asked for (--from-date {force_from})")
     return plan(
         False,
         start,

@@ -133,3 +133,16 @@ def test_the_project_fingerprint_follows_the_model_files(tmp_path):
     a = incremental.project_fingerprint(proj)
     (proj / "models" / "m.sql").write_text("select 2")
     assert incremental.project_fingerprint(proj) != a
+
+
+def test_a_backfill_recomputes_from_the_date_asked_for(wh):
+    con, landing = wh
+    completed_first_build(con, landing)
+    p = plan_window(con, "run-2", fingerprint="fp", force_from=date(2026, 1, 1))
+    assert (p.full_rebuild, p.from_date) == (False, date(2026, 1, 1))
+    # new deliveries that need an earlier day than the one asked for win
+    deliver(landing, "acd", "calls", "calls_2026-03-30.csv",
+            [call_row("s2", "2026-03-30T10:00:00Z", "2026-03-30T10:05:00Z")])
+    load_landing(con, landing)
+    mark_completed(con, "run-2")
+    assert plan_window(con, "run-3", fingerprint="fp", force_from=date(2026, 3, 29)).from_date == date(2026, 3, 22)

@@ -24,8 +24,10 @@ def test_sensor_requests_a_run_only_when_landing_files_change(tmp_path):
 
 
 def test_dbt_build_args():
-    assert dbt_build_args() == ["build"]
-    assert dbt_build_args(full_refresh=True, vars={"b": 1, "a": "x"}) == ["build", "--full-refresh", "--vars", '{"a": "x", "b": 1}']
+    assert dbt_build_args() == ["build", "--exclude-resource-type", "unit_test"]
+    assert dbt_build_args(full_refresh=True, vars={"b": 1, "a": "x"}) == [
+        "build", "--exclude-resource-type", "unit_test", "--full-refresh", "--vars", '{"a": "x", "b": 1}'
+    ]
 
 
 def test_settings_defaults_live_under_the_data_folder_and_keep_the_warehouse_file_stem(tmp_path):

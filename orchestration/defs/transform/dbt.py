@@ -18,7 +18,7 @@ from dagster_dbt import (
 )
 
 from orchestration.defs.resources import WarehouseResource
-from orchestration.defs.runs import full_refresh_requested
+from orchestration.defs.runs import full_refresh_requested, reprocess_from_requested
 from orchestration.defs.transform.project import dbt_build_args, ensure_manifest
 from orchestration.lib.incremental import plan_window
 
@@ -42,7 +42,12 @@ def switchboard_dbt_assets(
 ):
     run_id = context.run.run_id
     with warehouse.connect() as con:  # closed before dbt opens the file (one writer)
-        plan = plan_window(con, run_id, force_full=full_refresh_requested(context))
+        plan = plan_window(
+            con,
+            run_id,
+            force_full=full_refresh_requested(context),
+            force_from=reprocess_from_requested(context),
+        )
     context.log.info(f"reprocessing window: {plan.describe()}")
     os.environ["SWITCHBOARD_RUN_ID"] = run_id
     yield from dbt.cli(dbt_build_args(full_refresh=plan.full_rebuild), context=context).stream()

@@ -48,8 +48,12 @@ def ensure_manifest() -> Path:
 
 
 def dbt_build_args(full_refresh: bool = False, vars: dict | None = None) -> list[str]:
-    """Arguments for the `dbt build` that materializes the selected dbt assets."""
-    args = ["build"]
+    """Arguments for the `dbt build` that materializes the selected dbt assets.
+
+    dbt unit tests check the models' code on fixed inputs, not the data: they run in the test
+    suite (tests/dbt builds the project with them), not in every pipeline run.
+    """
+    args = ["build", "--exclude-resource-type", "unit_test"]
     if full_refresh:
         args.append("--full-refresh")
     if vars:
