@@ -48,7 +48,7 @@ create table if not exists {META}.build_window (
     completed_at TIMESTAMP
 )"""
 
-# table -> (event timestamp/date column, key columns): the tables whose new rows move the window.
+# table -> event timestamp/date column: the tables whose new rows move the window (keys below).
 EVENT_COLUMNS: dict[tuple[str, str], str] = {
     ("acd", "calls"): "entered_queue_at",
     ("acd", "agent_states"): "started_at",
