@@ -12,6 +12,8 @@ AGENTS ?= 60
 SEED ?= 42
 BENCH_SIZES ?= 100k,1m,10m
 BENCH_RUNS ?= 3
+# full builds per size (empty: BENCH_RUNS, but 1 at 10m)
+BENCH_BUILD_RUNS ?=
 export PYTHONUNBUFFERED := 1
 
 .PHONY: help setup demo build app dagster test contracts lint bench clean
@@ -55,7 +57,7 @@ test: setup  ## set up, then run the full test suite
 	@$(RUN) pytest
 
 bench: setup  ## benchmarks at 100k / 1M / 10M segments into BENCHMARKS.md (not part of make test)
-	@$(RUN) python -m orchestration.bench --sizes $(BENCH_SIZES) --runs $(BENCH_RUNS)
+	@$(RUN) python -m orchestration.bench --sizes $(BENCH_SIZES) --runs $(BENCH_RUNS) $(if $(BENCH_BUILD_RUNS),--build-runs $(BENCH_BUILD_RUNS))
 
 contracts: setup  ## regenerate the dbt sources and README contract section from the landing contract
 	@$(RUN) python -m orchestration.contracts.render

@@ -377,6 +377,8 @@ def main(argv: list[str] | None = None) -> int:
     command = "make bench" + (f" BENCH_SIZES={a.sizes}" if a.sizes != "100k,1m,10m" else "")
     if a.runs != 3:
         command += f" BENCH_RUNS={a.runs}"
+    if a.build_runs:
+        command += f" BENCH_BUILD_RUNS={a.build_runs}"
     for label in [s for s in a.sizes.split(",") if s]:
         ds = datasets.ensure_generated(datasets.dataset(label, a.seed, a.root), log=say)
         build_runs = a.build_runs or (1 if label == "10m" else a.runs)
