@@ -30,117 +30,70 @@ queues as (
 
 ),
 
-ordered as (
+rolled_up as (
 
+    -- one aggregation pass per contact; the first / last / last answered segment's columns
+    -- come from min_by / max_by over the segment order (macros/record_by.sql), which avoids
+    -- three window sorts over every segment
     select
-        segments.*,
-        queues.line_of_business,
-        row_number() over (
-            partition by segments.contact_id
-            order by segments.segment_seq, segments.entered_queue_at, segments.segment_id
-        ) as first_rank,
-        row_number() over (
-            partition by segments.contact_id
-            order by segments.segment_seq desc, segments.entered_queue_at desc, segments.segment_id desc
-        ) as last_rank,
-        case
-            when segments.is_answered then row_number() over (
-                partition by segments.contact_id, segments.is_answered
-                order by segments.segment_seq desc, segments.answered_at desc, segments.segment_id desc
-            )
-        end as last_answered_rank
+        segments.contact_id,
+        count(*) as segment_count,
+        min(segments.customer_id) as customer_id,
+        min(segments.customer_phone_hash) as customer_phone_hash,
+        min(segments.entered_queue_at) as started_at,
+        max(segments.ended_at) as ended_at,
+        max(case when segments.is_answered then 1 else 0 end) = 1 as is_handled,
+        max(case when segments.is_answered and queues.line_of_business = 'sales' then 1 else 0 end) = 1
+            as is_sales_contact,
+        sum(case when segments.is_answered then 1 else 0 end) as handled_segments,
+        sum(case when segments.is_answered and segments.is_transferred then 1 else 0 end) as transfers,
+        sum(case when segments.is_abandoned then 1 else 0 end) as abandoned_segments,
+        sum(segments.handle_seconds) as handle_seconds,
+        {{ first_record(
+            {'queue_id': 'segments.queue_id', 'direction': 'segments.direction', 'channel': 'segments.channel'},
+            ['segments.segment_seq', 'segments.entered_queue_at', 'segments.segment_id'],
+        ) }} as first_segment,
+        {{ last_record(
+            {'queue_id': 'segments.queue_id', 'outcome': 'segments.outcome'},
+            ['segments.segment_seq', 'segments.entered_queue_at', 'segments.segment_id'],
+        ) }} as last_segment,
+        {{ last_record(
+            {'queue_id': 'segments.queue_id', 'agent_id': 'segments.agent_id',
+             'answered_date': 'segments.answered_date'},
+            ['segments.segment_seq', 'segments.answered_at', 'segments.segment_id'],
+            where='segments.is_answered',
+        ) }} as last_answered
     from segments
     inner join queues
         on segments.queue_id = queues.queue_id
-
-),
-
-rolled_up as (
-
-    select
-        contact_id,
-        count(*) as segment_count,
-        min(customer_id) as customer_id,
-        min(customer_phone_hash) as customer_phone_hash,
-        min(entered_queue_at) as started_at,
-        max(ended_at) as ended_at,
-        max(case when is_answered then 1 else 0 end) = 1 as is_handled,
-        max(case when is_answered and line_of_business = 'sales' then 1 else 0 end) = 1
-            as is_sales_contact,
-        sum(case when is_answered then 1 else 0 end) as handled_segments,
-        sum(case when is_answered and is_transferred then 1 else 0 end) as transfers,
-        sum(case when is_abandoned then 1 else 0 end) as abandoned_segments,
-        sum(handle_seconds) as handle_seconds
-    from ordered
-    group by contact_id
-
-),
-
-firsts as (
-
-    select
-        contact_id,
-        queue_id as first_queue_id,
-        direction,
-        channel
-    from ordered
-    where first_rank = 1
-
-),
-
-lasts as (
-
-    select
-        contact_id,
-        queue_id as last_queue_id,
-        outcome as last_outcome
-    from ordered
-    where last_rank = 1
-
-),
-
-last_answered as (
-
-    select
-        contact_id,
-        queue_id as handling_queue_id,
-        agent_id,
-        answered_date
-    from ordered
-    where last_answered_rank = 1
+    group by segments.contact_id
 
 ),
 
 joined as (
 
     select
-        rolled_up.contact_id,
-        coalesce(last_answered.handling_queue_id, lasts.last_queue_id) as queue_id,
-        firsts.first_queue_id,
-        lasts.last_queue_id,
-        last_answered.agent_id,
-        rolled_up.customer_id,
-        coalesce(rolled_up.customer_id, rolled_up.customer_phone_hash) as customer_key,
-        firsts.direction,
-        firsts.channel,
-        lasts.last_outcome,
-        rolled_up.segment_count,
-        rolled_up.handled_segments,
-        rolled_up.transfers,
-        rolled_up.abandoned_segments,
-        rolled_up.handle_seconds,
-        rolled_up.is_handled,
-        rolled_up.is_sales_contact,
-        rolled_up.started_at,
-        rolled_up.ended_at,
-        last_answered.answered_date
+        contact_id,
+        coalesce(rolled_up.last_answered.queue_id, rolled_up.last_segment.queue_id) as queue_id,
+        rolled_up.first_segment.queue_id as first_queue_id,
+        rolled_up.last_segment.queue_id as last_queue_id,
+        rolled_up.last_answered.agent_id as agent_id,
+        customer_id,
+        coalesce(customer_id, customer_phone_hash) as customer_key,
+        rolled_up.first_segment.direction as direction,
+        rolled_up.first_segment.channel as channel,
+        rolled_up.last_segment.outcome as last_outcome,
+        segment_count,
+        handled_segments,
+        transfers,
+        abandoned_segments,
+        handle_seconds,
+        is_handled,
+        is_sales_contact,
+        started_at,
+        ended_at,
+        rolled_up.last_answered.answered_date as answered_date
     from rolled_up
-    inner join firsts
-        on rolled_up.contact_id = firsts.contact_id
-    inner join lasts
-        on rolled_up.contact_id = lasts.contact_id
-    left join last_answered
-        on rolled_up.contact_id = last_answered.contact_id
 
 ),
 
