@@ -188,26 +188,42 @@ def worst_contacts(
     scope_sql, scope_params = _scope_condition(access)
     where += scope_sql
     params += scope_params
+    # the worst surveys are picked first, so the contact facts (millions of segments at a
+    # year of a 500-seat center) are read only for those contacts, not aggregated whole
     return con.execute(
         f"""
-        with w as (
+        with worst as (
+            select s.responded_at, s.sent_date, s.csat, s.nps, s.is_resolved, s.comment,
+                   q.queue_name, {_AGENT_COLUMNS}, s.contact_id, s.response_id
+            from fct_survey_responses as s
+            left join dim_queues as q on q.queue_id = s.queue_id
+            left join dim_agents as a on a.agent_id = s.agent_id
+            left join dim_teams as t on t.team_id = s.team_id
+            where {where} and s.is_responded and (s.csat <= 2 or s.is_detractor)
+            order by s.csat asc nulls last, s.nps asc nulls last, s.responded_at desc,
+                     s.response_id
+            limit {int(limit)}
+        ),
+        w as (
             select contact_id, sum(wait_seconds) as wait_seconds
             from fct_contact_segments
+            where contact_id in (select contact_id from worst)
             group by contact_id
+        ),
+        c as (
+            select contact_id, channel, handle_seconds
+            from fct_contacts
+            where contact_id in (select contact_id from worst)
         )
-        select s.responded_at, s.sent_date, s.csat, s.nps, s.is_resolved, s.comment,
-               q.queue_name, {_AGENT_COLUMNS}, c.channel,
-               w.wait_seconds, c.handle_seconds, s.contact_id, s.response_id
-        from fct_survey_responses as s
-        left join dim_queues as q on q.queue_id = s.queue_id
-        left join dim_agents as a on a.agent_id = s.agent_id
-        left join dim_teams as t on t.team_id = s.team_id
-        left join fct_contacts as c on c.contact_id = s.contact_id
-        left join w on w.contact_id = s.contact_id
-        where {where} and s.is_responded and (s.csat <= 2 or s.is_detractor)
-        order by s.csat asc nulls last, s.nps asc nulls last, s.responded_at desc,
-                 s.response_id
-        limit {int(limit)}
+        select worst.responded_at, worst.sent_date, worst.csat, worst.nps, worst.is_resolved,
+               worst.comment, worst.queue_name, worst.agent_id, worst.agent_name,
+               worst.team_name, c.channel, w.wait_seconds, c.handle_seconds,
+               worst.contact_id, worst.response_id
+        from worst
+        left join c on c.contact_id = worst.contact_id
+        left join w on w.contact_id = worst.contact_id
+        order by worst.csat asc nulls last, worst.nps asc nulls last, worst.responded_at desc,
+                 worst.response_id
         """,
         params,
     ).df()
