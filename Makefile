@@ -27,7 +27,7 @@ $(UV):
 
 setup: | $(UV)  ## install uv if missing, sync the locked environment, parse the dbt project
 	@start=$$(date +%s); echo "[switchboard] syncing the locked Python environment (uv sync --frozen)"; \
-	$(UV) sync --frozen --quiet && \
+	$(UV) sync --frozen --quiet --compile-bytecode && \
 	$(RUN) python -m orchestration.cli init >/dev/null && \
 	echo "[switchboard] environment ready in $$(( $$(date +%s) - start ))s"
 
@@ -51,7 +51,7 @@ app: setup  ## serve the Streamlit app on the published snapshot
 dagster: setup  ## serve the Dagster UI (lineage graph, runs, asset checks, schedule and sensor)
 	@echo "[switchboard] Dagster UI at http://localhost:$(DAGSTER_PORT)"
 	@set -a; eval "$$($(RUN) python -c 'from orchestration.settings import get_settings; [print(f"{k}={v}") for k, v in get_settings().env_for_subprocesses().items()]')"; set +a; \
-	$(RUN) dagster dev -m orchestration.definitions -h 127.0.0.1 -p $(DAGSTER_PORT)
+	PYTHONPATH="$(CURDIR)$${PYTHONPATH:+:$$PYTHONPATH}" $(RUN) dagster dev -m orchestration.definitions -h 127.0.0.1 -p $(DAGSTER_PORT)
 
 test: setup  ## set up, then run the full test suite
 	@$(RUN) pytest

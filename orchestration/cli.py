@@ -15,10 +15,17 @@ from pathlib import Path
 
 from orchestration.settings import get_settings
 
-DAGSTER_YAML = """\
+_DAGSTER_YAML_V1 = """\
 # Written by `python -m orchestration.cli init`. Local instance for Switchboard.
 telemetry:
   enabled: false
+"""
+DAGSTER_YAML = _DAGSTER_YAML_V1 + """\
+# Run event logs: the stock SQLite storage and files, with pooled connections
+# (orchestration/lib/dagster_storage.py says why).
+event_log_storage:
+  module: orchestration.lib.dagster_storage
+  class: PooledSqliteEventLogStorage
 """
 
 
@@ -30,7 +37,7 @@ def init_instance() -> Path:
     s = get_settings()
     s.dagster_home.mkdir(parents=True, exist_ok=True)
     cfg = s.dagster_home / "dagster.yaml"
-    if not cfg.exists():
+    if not cfg.exists() or cfg.read_text() == _DAGSTER_YAML_V1:  # ours, and older: upgrade it
         cfg.write_text(DAGSTER_YAML)
     s.landing_dir.mkdir(parents=True, exist_ok=True)
     os.environ.update(s.env_for_subprocesses())
@@ -43,10 +50,12 @@ def build(full_refresh: bool = False, from_date: date | None = None) -> int:
     files = sum(1 for _ in s.landing_dir.rglob("*.csv")) if s.landing_dir.exists() else 0
     say(f"building from {s.landing_dir} ({files} landing files) into {s.warehouse_path}")
     t0 = time.perf_counter()
-    from orchestration.defs.transform.project import parse_dbt_project
+    from orchestration.defs.transform.project import parse_if_changed
 
-    parse_dbt_project()
-    say(f"dbt project parsed in {time.perf_counter() - t0:.1f}s")
+    if parse_if_changed():
+        say(f"dbt project parsed in {time.perf_counter() - t0:.1f}s")
+    else:
+        say("dbt project unchanged since the manifest was parsed: not re-parsed")
     import dagster as dg
 
     from orchestration.definitions import defs

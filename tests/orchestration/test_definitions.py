@@ -57,3 +57,27 @@ def test_the_nightly_build_covers_everything_but_the_weekly_report(defs):
     assert "warehouse_snapshot" in keys and "fct_queue_intervals" in keys
     assert not any("report" in k for k in keys)
     assert defs.resolve_schedule_def("weekly_management_report_schedule").cron_schedule == "0 7 * * 1"
+
+
+def test_the_build_runs_the_dbt_project_in_two_dbt_processes(defs):
+    """Each dbt step is a `dbt build` process (~10 s of start-up): the seeds and time spine join
+    the models' step, and the forecast and staffing tables are one step, so only the staffing
+    marts, downstream of that Python step, need a second one."""
+    from dagster._core.execution.api import create_execution_plan
+
+    job = defs.resolve_job_def("build_everything")
+    steps = [s.key for s in create_execution_plan(job).get_steps_to_execute_in_topo_order()]
+    dbt_steps = [k for k in steps if k.startswith("switchboard_dbt_assets")]
+    assert len(dbt_steps) == 2, steps
+    assert steps.index("forecast_and_staffing") < steps.index(dbt_steps[1])
+    # the seeds are ordered after the landing load (no data flows along that edge)
+    graph = defs.resolve_asset_graph()
+    assert dg.AssetKey(["acd", "queues"]) in graph.get(dg.AssetKey(["seeds", "holidays"])).parent_keys
+
+
+def test_every_dependency_is_an_asset_of_the_graph(defs):
+    """No dependency on a key nothing materializes (lineage would show a dangling node)."""
+    graph = defs.resolve_asset_graph()
+    materializable = {k for k in graph.get_all_asset_keys() if graph.get(k).is_materializable}
+    dangling = {(k, p) for k in materializable for p in graph.get(k).parent_keys if p not in materializable}
+    assert not dangling, dangling
