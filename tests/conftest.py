@@ -25,3 +25,14 @@ def switchboard_env(tmp_path, monkeypatch) -> Path:
 
 def pytest_configure(config):
     os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+
+
+# Parallel runs (pytest-xdist, `-n auto --dist loadscope`): a module's tests stay on one worker,
+# so a module-scoped build is not repeated on both. (`--dist loadgroup` would also keep modules
+# that share a build together, but xdist 3.8 marks groups through an attribute pytest 9 no
+# longer reads, so it degrades to spreading single tests.) A session-scoped build shared by
+# several modules is built at most once per worker; the on-disk supervision demo is locked
+# (tests/supervision_demo.py). The slow modules are scheduled first, so the two workers finish
+# together instead of one waiting on a late 10-minute module.
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: slow first

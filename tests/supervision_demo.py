@@ -11,6 +11,7 @@ with unchanged inputs reuses it, any change rebuilds. ``pytest --cache-clear`` f
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -68,7 +69,17 @@ def inputs_hash() -> str:
 
 
 def build_demo(cache_root: Path) -> SupervisionDemo:
-    """The built demo under ``cache_root/<inputs hash>``, building it when missing."""
+    """The built demo under ``cache_root/<inputs hash>``, building it when missing.
+
+    Locked: with parallel test workers the first one builds, the other waits and reuses it.
+    """
+    Path(cache_root).mkdir(parents=True, exist_ok=True)
+    with open(Path(cache_root) / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _build_demo(cache_root)
+
+
+def _build_demo(cache_root: Path) -> SupervisionDemo:
     from orchestration.lib.demo_data import generate
 
     key = inputs_hash()
