@@ -242,6 +242,17 @@ def plan_window(
     )
 
 
+def last_completed_run(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The run id of the last build whose dbt steps all succeeded and that published."""
+    if not _exists(con, f"{META}.build_window"):
+        return None
+    row = con.execute(
+        f"select run_id from {META}.build_window where completed_at is not null "
+        "order by completed_at desc limit 1"
+    ).fetchone()
+    return row[0] if row else None
+
+
 def mark_completed(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
     """Record that the run's dbt steps all succeeded (called by the publish step)."""
     if not _exists(con, f"{META}.build_window"):

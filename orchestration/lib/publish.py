@@ -5,6 +5,18 @@ pipeline's warehouse. After the marts and their blocking checks pass, this copie
 (schema ``main``) and the load accounting (schema ``ops``) into a new file next to the
 snapshot, audits it, and atomically renames it over the old one. Readers holding the old file
 keep a consistent view until they reopen; a crash at any point leaves the last good snapshot.
+
+Two ways to write the new file, with the same audit and the same atomic swap:
+
+- full copy: every mart table is copied from the warehouse; the day-partitioned facts are
+  written in the order of their day column, so DuckDB's per-row-group min/max (zone maps) let a
+  date-range query of the app skip the row groups of other days;
+- window update (an incremental run, :class:`WindowUpdate`): the published file is copied as it
+  is (a sequential file copy), then only what the run changed is rewritten in the copy: the
+  days from the run's reprocessing window on in each day-partitioned fact, and every other mart
+  table whole (they are small; dbt rebuilt them). Taken only when the published snapshot is the
+  one of the build the window was planned against and its tables have the warehouse's columns;
+  otherwise a full copy. The audit then compares every table's row count and the window's rows.
 """
 
 from __future__ import annotations
@@ -12,8 +24,8 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -36,6 +48,21 @@ class PublishResult:
     tables: dict[str, int]
     published_at: datetime
     seconds: float
+    mode: str = "full copy"  # or "window update"
+
+
+@dataclass(frozen=True)
+class WindowUpdate:
+    """What an incremental run changed: the published file can be updated instead of rewritten.
+
+    ``base_run_id``: the run whose publication the current snapshot must be (the last completed
+    build, the one the window was planned against); ``from_date``: the first day the run
+    recomputed; ``day_columns``: mart table -> its day column, for every day-partitioned fact.
+    """
+
+    base_run_id: str
+    from_date: date
+    day_columns: dict[str, str] = field(default_factory=dict)
 
 
 class SnapshotAuditError(RuntimeError):
@@ -54,13 +81,69 @@ def _mart_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     ]
 
 
+def _columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str) -> list[tuple]:
+    return con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_catalog = ? and table_schema = ? and table_name = ? order by ordinal_position",
+        [catalog, schema, table],
+    ).fetchall()
+
+
+def _window_update_refused(con: duckdb.DuckDBPyConnection, update: WindowUpdate, tables: list[str]) -> str | None:
+    """Why the attached published snapshot (``snap``) cannot be updated in place, or None."""
+    try:
+        published = {
+            r[0] for r in con.execute("select distinct run_id from snap.ops.publication").fetchall()
+        }
+    except duckdb.Error:
+        return "the published snapshot has no publication record"
+    if published != {update.base_run_id}:
+        return f"the published snapshot is of run {sorted(published)}, not {update.base_run_id}"
+    have = {
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables where table_catalog = 'snap' "
+            "and table_schema = ? and table_type = 'BASE TABLE'",
+            [MART_SCHEMA],
+        ).fetchall()
+    }
+    if have != set(tables):
+        return "the marts' tables changed"
+    for name in update.day_columns:
+        if name in have and _columns(con, "snap", MART_SCHEMA, name) != _columns(con, "wh", MART_SCHEMA, name):
+            return f"the columns of {name} changed"
+    return None
+
+
+def _copy_ops_tables(con: duckdb.DuckDBPyConnection, counts: dict[str, int]) -> None:
+    con.execute("create schema if not exists snap.ops")
+    for name, source in OPS_TABLES.items():
+        schema, table = source.split(".")
+        exists = con.execute(
+            "select count(*) from information_schema.tables where table_catalog = 'wh' "
+            "and table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchone()[0]
+        if exists:
+            con.execute(f"create or replace table snap.ops.{name} as select * from wh.{source}")
+            counts[f"ops.{name}"] = con.execute(f"select count(*) from snap.ops.{name}").fetchone()[0]
+        else:
+            con.execute(f"drop table if exists snap.ops.{name}")
+
+
 def publish_snapshot(
     warehouse_path: Path,
     serving_path: Path,
     run_id: str | None = None,
     semantic_manifest: Path | None = None,
+    update: WindowUpdate | None = None,
+    day_columns: dict[str, str] | None = None,
 ) -> PublishResult:
-    """Copy the marts into a new snapshot, audit it, and swap it in atomically.
+    """Write the marts into a new snapshot, audit it, and swap it in atomically.
+
+    ``update``: the run's reprocessing window; the published snapshot is then updated in a copy
+    when it allows (module doc). ``day_columns`` (mart table -> day column, defaulting to the
+    update's) orders those tables by day in a full copy.
 
     The semantic manifest the app compiles metric SQL from is published beside the snapshot
     (``semantic_manifest.json``, swapped in just before the snapshot), so the app never compiles
@@ -72,42 +155,62 @@ def publish_snapshot(
     tmp = serving_path.with_name(serving_path.name + ".tmp")
     for p in (tmp, tmp.with_name(tmp.name + ".wal")):
         p.unlink(missing_ok=True)
+    day_columns = dict(day_columns if day_columns is not None else (update.day_columns if update else {}))
 
     from orchestration.settings import get_settings
 
+    mode = "full copy"
     con = duckdb.connect(config={"memory_limit": get_settings().duckdb_memory_limit})
     try:
         con.execute(f"attach '{Path(warehouse_path)}' as wh (read_only)")
-        con.execute(f"attach '{tmp}' as snap")
+        tables = _mart_tables(con)
+        if update is not None and serving_path.is_file():
+            shutil.copyfile(serving_path, tmp)
+            con.execute(f"attach '{tmp}' as snap")
+            refused = _window_update_refused(con, update, tables)
+            if refused is None:
+                mode = "window update"
+            else:
+                con.execute("detach snap")
+                tmp.unlink()
+                mode = f"full copy ({refused})"
+        if mode != "window update":
+            con.execute(f"attach '{tmp}' as snap")
         counts: dict[str, int] = {}
-        for name in _mart_tables(con):
-            con.execute(f'create table snap.main."{name}" as select * from wh.{MART_SCHEMA}."{name}"')
-            counts[f"main.{name}"] = con.execute(f'select count(*) from snap.main."{name}"').fetchone()[0]
-        con.execute("create schema snap.ops")
-        for name, source in OPS_TABLES.items():
-            schema, table = source.split(".")
-            exists = con.execute(
-                "select count(*) from information_schema.tables where table_catalog = 'wh' "
-                "and table_schema = ? and table_name = ?",
-                [schema, table],
-            ).fetchone()[0]
-            if exists:
-                con.execute(f"create table snap.ops.{name} as select * from wh.{source}")
-                counts[f"ops.{name}"] = con.execute(f"select count(*) from snap.ops.{name}").fetchone()[0]
+        window_rows: dict[str, int] = {}
+        for name in tables:
+            target, source = f'snap.main."{name}"', f'wh.{MART_SCHEMA}."{name}"'
+            column = day_columns.get(name)
+            if mode == "window update" and column:
+                since = f"{column} >= cast('{update.from_date.isoformat()}' as date)"
+                con.execute(f"delete from {target} where {since}")
+                con.execute(f"insert into {target} select * from {source} where {since}")
+                window_rows[name] = con.execute(f"select count(*) from {target} where {since}").fetchone()[0]
+            else:
+                order = f' order by "{column}"' if column else ""
+                con.execute(f"create or replace table {target} as select * from {source}{order}")
+            counts[f"main.{name}"] = con.execute(f"select count(*) from {target}").fetchone()[0]
+        _copy_ops_tables(con, counts)
         published_at = datetime.now(UTC).replace(tzinfo=None)
         con.execute(
-            "create table snap.ops.publication (published_at timestamp, run_id varchar, "
+            "create or replace table snap.ops.publication (published_at timestamp, run_id varchar, "
             "table_name varchar, row_count bigint)"
         )
         con.executemany(
             "insert into snap.ops.publication values (?, ?, ?, ?)",
             [[published_at, run_id, t, n] for t, n in counts.items()],
         )
-        # Audit before the swap: every mart of the warehouse made it, with the same row count.
+        # Audit before the swap: every mart of the warehouse made it, with the same row count,
+        # and an updated table holds the warehouse's rows of the window.
         for name in _mart_tables(con):
             src = con.execute(f'select count(*) from wh.{MART_SCHEMA}."{name}"').fetchone()[0]
             if counts.get(f"main.{name}") != src:
                 raise SnapshotAuditError(f"snapshot table main.{name} has {counts.get(f'main.{name}')} rows, warehouse {src}")
+        for name, n in window_rows.items():
+            since = f"{day_columns[name]} >= cast('{update.from_date.isoformat()}' as date)"
+            src = con.execute(f'select count(*) from wh.{MART_SCHEMA}."{name}" where {since}').fetchone()[0]
+            if n != src:
+                raise SnapshotAuditError(f"snapshot table main.{name} has {n} rows from {update.from_date}, warehouse {src}")
         con.execute("checkpoint snap")
         con.execute("detach snap")
         con.execute("detach wh")
@@ -121,4 +224,4 @@ def publish_snapshot(
         shutil.copyfile(semantic_manifest, manifest_tmp)
         os.replace(manifest_tmp, serving_path.parent / "semantic_manifest.json")
     os.replace(tmp, serving_path)
-    return PublishResult(serving_path, counts, published_at, time.perf_counter() - t0)
+    return PublishResult(serving_path, counts, published_at, time.perf_counter() - t0, mode)

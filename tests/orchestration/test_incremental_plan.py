@@ -9,8 +9,15 @@ import duckdb
 import pytest
 
 from orchestration.contracts import get_table
+from orchestration.defs.serving.publish import window_update
 from orchestration.lib import incremental
-from orchestration.lib.incremental import NOTHING, lookback_days, mark_completed, plan_window
+from orchestration.lib.incremental import (
+    NOTHING,
+    last_completed_run,
+    lookback_days,
+    mark_completed,
+    plan_window,
+)
 from orchestration.lib.ingest import ensure_raw_tables, load_landing
 
 CALLS = get_table("acd", "calls")
@@ -123,6 +130,18 @@ def test_a_failed_run_s_deliveries_are_recomputed_by_the_next_run(wh):
             [call_row("s4", "2026-03-30T10:00:00Z", "2026-03-30T10:05:00Z")])
     load_landing(con, landing)
     assert plan_window(con, "run-3", fingerprint="fp").from_date == date(2026, 3, 12)
+    # the snapshot is still run-1's publication: run-3's publish updates it from run-3's window,
+    # which covers the failed run-2's days too
+    update = window_update(con, "run-3", {"fct_contact_segments": "interval_date"})
+    assert (update.base_run_id, update.from_date) == ("run-1", date(2026, 3, 12))
+
+
+def test_a_full_rebuild_publishes_a_full_copy(wh):
+    con, landing = wh
+    completed_first_build(con, landing)
+    assert last_completed_run(con) == "run-1"
+    plan_window(con, "run-2", fingerprint="fp", force_full=True)
+    assert window_update(con, "run-2", {"fct_contact_segments": "interval_date"}) is None
 
 
 def test_the_project_fingerprint_follows_the_model_files(tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 import pytest
 
@@ -70,3 +72,99 @@ def test_the_semantic_manifest_is_published_beside_the_snapshot(tmp_path):
     manifest.write_text('{"v": 1}')
     publish_snapshot(wh, snap, semantic_manifest=manifest)
     assert (snap.parent / "semantic_manifest.json").read_text() == '{"v": 1}'
+
+
+# --- incremental runs: the published file is updated from the run's window ---------------------
+
+def make_partitioned_warehouse(path, days: dict[str, int], label: str):
+    """fct_days: `n` rows per day (value = label); dim_small: one row (label)."""
+    con = duckdb.connect(str(path))
+    ensure_raw_tables(con)
+    con.execute("create or replace table main.fct_days (interval_date date, v varchar)")
+    for d, n in days.items():
+        con.execute("insert into main.fct_days select cast(? as date), ? from range(?)", [d, f"{label}-{d}", n])
+    con.execute("create or replace table main.dim_small as select ? as label", [label])
+    con.close()
+
+
+def snapshot_rows(snap):
+    with duckdb.connect(str(snap), read_only=True) as con:
+        return (
+            con.execute("select interval_date, v, count(*) from main.fct_days group by all order by 1, 2").fetchall(),
+            con.execute("select label from main.dim_small").fetchall(),
+            con.execute("select distinct run_id from ops.publication").fetchall(),
+        )
+
+
+DAYS = {"fct_days": "interval_date"}
+
+
+def test_a_window_update_rewrites_only_the_window_and_equals_a_full_copy(tmp_path):
+    wh, snap = tmp_path / "warehouse.duckdb", tmp_path / "serving" / "warehouse.duckdb"
+    make_partitioned_warehouse(wh, {"2026-03-01": 3, "2026-03-02": 2, "2026-03-03": 4}, "v1")
+    assert publish_snapshot(wh, snap, run_id="r1", day_columns=DAYS).mode == "full copy"
+
+    # the next run recomputed 2026-03-02 on: one day changed, one day is new, one day vanished
+    make_partitioned_warehouse(wh, {"2026-03-01": 3, "2026-03-02": 5, "2026-03-04": 1}, "v2")
+    with duckdb.connect(str(wh)) as con:  # days before the window are the earlier run's
+        con.execute("update main.fct_days set v = 'v1-2026-03-01' where interval_date = '2026-03-01'")
+    update = publish_mod.WindowUpdate("r1", date(2026, 3, 2), DAYS)
+    r = publish_snapshot(wh, snap, run_id="r2", update=update)
+    assert r.mode == "window update"
+    assert r.tables["main.fct_days"] == 9
+    updated = snapshot_rows(snap)
+    assert updated == (
+        [(date(2026, 3, 1), "v1-2026-03-01", 3), (date(2026, 3, 2), "v2-2026-03-02", 5),
+         (date(2026, 3, 4), "v2-2026-03-04", 1)],
+        [("v2",)],
+        [("r2",)],
+    )
+    full = tmp_path / "full" / "warehouse.duckdb"
+    publish_snapshot(wh, full, run_id="r2", day_columns=DAYS)
+    assert snapshot_rows(full) == updated
+
+
+def test_a_window_update_keeps_the_published_rows_before_the_window(tmp_path):
+    """The update copies the published file: rows before the window are not re-read."""
+    wh, snap = tmp_path / "warehouse.duckdb", tmp_path / "serving" / "warehouse.duckdb"
+    make_partitioned_warehouse(wh, {"2026-03-01": 2, "2026-03-02": 2}, "v1")
+    publish_snapshot(wh, snap, run_id="r1", day_columns=DAYS)
+    with duckdb.connect(str(wh)) as con:  # same count, other values, before the window
+        con.execute("update main.fct_days set v = 'changed' where interval_date = '2026-03-01'")
+    publish_snapshot(wh, snap, run_id="r2", update=publish_mod.WindowUpdate("r1", date(2026, 3, 2), DAYS))
+    assert ("changed",) not in duckdb.connect(str(snap), read_only=True).execute(
+        "select distinct v from main.fct_days").fetchall()
+
+
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        ("base", "not r0"),
+        ("columns", "the columns of fct_days changed"),
+        ("tables", "the marts' tables changed"),
+    ],
+)
+def test_a_window_update_falls_back_to_a_full_copy_when_the_snapshot_does_not_match(tmp_path, change, reason):
+    wh, snap = tmp_path / "warehouse.duckdb", tmp_path / "serving" / "warehouse.duckdb"
+    make_partitioned_warehouse(wh, {"2026-03-01": 2}, "v1")
+    publish_snapshot(wh, snap, run_id="r1", day_columns=DAYS)
+    make_partitioned_warehouse(wh, {"2026-03-01": 2, "2026-03-02": 1}, "v2")
+    with duckdb.connect(str(wh)) as con:
+        if change == "columns":
+            con.execute("alter table main.fct_days add column extra integer")
+        if change == "tables":
+            con.execute("create table main.fct_new as select 1 as x")
+    base = "r0" if change == "base" else "r1"
+    r = publish_snapshot(wh, snap, run_id="r2", update=publish_mod.WindowUpdate(base, date(2026, 3, 2), DAYS))
+    assert r.mode.startswith("full copy") and reason in r.mode
+    assert r.tables["main.fct_days"] == 3
+
+
+def test_a_full_copy_writes_day_partitioned_tables_in_day_order(tmp_path):
+    """Row groups then hold contiguous days, so DuckDB's zone maps skip other days' rows."""
+    wh, snap = tmp_path / "warehouse.duckdb", tmp_path / "serving" / "warehouse.duckdb"
+    make_partitioned_warehouse(wh, {"2026-03-03": 2, "2026-03-01": 2, "2026-03-02": 2}, "v1")
+    publish_snapshot(wh, snap, day_columns=DAYS)
+    with duckdb.connect(str(snap), read_only=True) as con:
+        days = [r[0] for r in con.execute("select interval_date from main.fct_days order by rowid").fetchall()]
+    assert days == sorted(days) and len(days) == 6

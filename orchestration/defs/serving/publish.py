@@ -1,15 +1,38 @@
 """The serving snapshot: published after the marts and their blocking checks succeed."""
 
+import json
+from pathlib import Path
 
 import dagster as dg
 
 from orchestration.defs.resources import ServingResource, WarehouseResource
 from orchestration.defs.transform.dbt import switchboard_dbt_assets
 from orchestration.defs.transform.project import dbt_project
-from orchestration.lib.incremental import mark_completed
-from orchestration.lib.publish import publish_snapshot
+from orchestration.lib.incremental import existing_plan, last_completed_run, mark_completed
+from orchestration.lib.publish import MART_SCHEMA, WindowUpdate, publish_snapshot
 
 MART_KEYS = [k for k in switchboard_dbt_assets.keys if k.path[-1].startswith(("fct_", "dim_", "rpt_", "metricflow_"))]
+
+
+def day_partitioned_marts(manifest_path: Path) -> dict[str, str]:
+    """Mart table -> day column of every model built by reprocessing window (dbt manifest)."""
+    manifest = json.loads(Path(manifest_path).read_text())
+    return {
+        node.get("alias") or node["name"]: node["config"]["unique_key"]
+        for node in manifest["nodes"].values()
+        if node.get("resource_type") == "model"
+        and node.get("schema") == MART_SCHEMA
+        and node["config"].get("incremental_strategy") == "reprocess_window"
+    }
+
+
+def window_update(con, run_id: str, day_columns: dict[str, str]) -> WindowUpdate | None:
+    """The run's window as a snapshot update, or None when the run rebuilt everything."""
+    plan = existing_plan(con, run_id)
+    base = last_completed_run(con)
+    if plan is None or plan.full_rebuild or plan.from_date is None or base is None:
+        return None
+    return WindowUpdate(base_run_id=base, from_date=plan.from_date, day_columns=day_columns)
 
 
 @dg.asset(
@@ -18,16 +41,24 @@ MART_KEYS = [k for k in switchboard_dbt_assets.keys if k.path[-1].startswith(("f
     deps=MART_KEYS,
     kinds={"duckdb"},
     description="Read-only copy of the marts and load accounting that the app and analysts read "
-    "(data/serving/warehouse.duckdb), swapped in atomically.",
+    "(data/serving/warehouse.duckdb), swapped in atomically; an incremental run updates only "
+    "the days it recomputed.",
 )
 def serving_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource, serving: ServingResource):
+    day_columns = day_partitioned_marts(dbt_project.manifest_path)
+    with warehouse.connect() as con:  # closed before the publish attaches the file read-only
+        update = window_update(con, context.run_id, day_columns)
     result = publish_snapshot(
         warehouse.path,
         serving.path,
         run_id=context.run_id,
         semantic_manifest=dbt_project.target_path / "semantic_manifest.json",
+        update=update,
+        day_columns=day_columns,
     )
-    context.log.info(f"published {len(result.tables)} tables to {result.path} in {result.seconds:.1f}s")
+    context.log.info(
+        f"published {len(result.tables)} tables to {result.path} in {result.seconds:.1f}s ({result.mode})"
+    )
     # every dbt step of the run succeeded: the next run may build incrementally on this one
     with warehouse.connect() as con:
         mark_completed(con, context.run_id)
@@ -36,6 +67,7 @@ def serving_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseReso
             "path": str(result.path),
             "published_at": result.published_at.isoformat(),
             "seconds": round(result.seconds, 2),
+            "mode": result.mode,
             "row_counts": dg.MetadataValue.json(result.tables),
         }
     )
