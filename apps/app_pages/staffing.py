@@ -55,8 +55,12 @@ with gap_tab:
         st.caption("No intervals for this day.")
     else:
         col = measures[label]
-        grid = df.pivot_table(
-            index="queue_name", columns="interval_of_day", values=col, aggfunc="sum"
+        # min_count=1: an interval without a forecast (null required / planning gap) stays a
+        # blank cell, not a 0 that would read as "no requirement" or a surplus
+        grid = (
+            df.groupby(["queue_name", "interval_of_day"])[col]
+            .sum(min_count=1)
+            .unstack("interval_of_day")
         )
         diverging = col.startswith("gap_")
         fig = go.Figure(
@@ -73,11 +77,20 @@ with gap_tab:
         fig.update_layout(height=120 + 40 * len(grid.index), margin={"t": 10, "b": 10})
         st.plotly_chart(fig, width="stretch")
         hours = (
-            df.groupby("queue_name")[["gap_scheduled_hours", "gap_staffed_hours"]].sum().round(1)
+            df.groupby("queue_name")[["gap_scheduled_hours", "gap_staffed_hours"]]
+            .sum(min_count=1)
+            .round(1)
         )
         hours.columns = ["Planning gap (agent hours)", "Realised gap (agent hours)"]
         hours.index.name = "Queue"
         st.dataframe(hours, width="stretch")
+        no_forecast = int(df["offered_forecast"].isna().sum())
+        if no_forecast:
+            st.caption(
+                f"{no_forecast} intervals have no forecast (the first days of history have no "
+                "forecast made 7 days before them): required agents and the planning gap are "
+                "blank there, not zero."
+            )
         st.caption(
             "Multi-skilled agents count towards each queue by their share of handle time over "
             "the trailing 28 days. Negative = short of the requirement. Per-queue Erlang treats "
@@ -95,7 +108,19 @@ with cause_tab:
         key="staffing_cause_day",
     )
     rc = q.cached("root_cause_daily", f, cday, cday, False)
-    if rc.empty:
+    # intervals of the day that missed but have no forecast: counted, never attributed
+    day_df = q.cached("gap_intervals", f, cday, cday)
+    with_contacts = day_df[(day_df["kind"] == "actual") & (day_df["offered"] > 0)]
+    unattributed = with_contacts[with_contacts["offered_forecast"].isna()]
+    n_unattributed_missed = int(unattributed["is_missed"].sum())
+    if rc.empty and not unattributed.empty:
+        st.info(
+            f"No forecast for this day (the first days of history have no forecast made 7 days "
+            f"before them), so there is nothing to attribute: {n_unattributed_missed} of "
+            f"{len(unattributed)} intervals with contacts were below target.",
+            icon=":material/info:",
+        )
+    elif rc.empty:
         st.caption("No contacts on this day.")
     else:
         row = rc.iloc[0]
@@ -107,6 +132,12 @@ with cause_tab:
             f"**{abs(realised - target) * 100:.1f} pp** "
             f"({int(row['intervals_missed'])} of {int(row['intervals_with_contacts'])} intervals below target)."
         )
+        if n_unattributed_missed:
+            st.caption(
+                f"{n_unattributed_missed} of the missed intervals have no forecast: they are "
+                "counted above but left out of the waterfall, which explains the intervals with "
+                "a forecast."
+            )
         fig = go.Figure(
             go.Waterfall(
                 x=["Target", *[q.CONTRIBUTION_LABELS[c] for c in q.CONTRIBUTIONS], "Realised"],
@@ -154,7 +185,7 @@ with cause_tab:
             ]
         ].copy()
         for c in wk_show.columns[1:]:
-            wk_show[c] = wk_show[c] * 100
+            wk_show[c] = (wk_show[c] * 100).round(1)
         wk_show = wk_show.rename(
             columns={
                 "period_start": "week",
@@ -163,7 +194,7 @@ with cause_tab:
                 },
             }
         )
-        st.dataframe(wk_show.round(1), hide_index=True, width="stretch")
+        st.dataframe(wk_show, hide_index=True, width="stretch")
 
 # --- forecast vs actual ------------------------------------------------------------------------
 with forecast_tab:

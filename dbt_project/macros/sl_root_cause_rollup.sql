@@ -1,6 +1,15 @@
-{#- Root-cause roll-up of fct_staffing_intervals to `period_expr` (see rpt_sl_root_cause_daily). -#}
+{#- Root-cause roll-up of fct_staffing_intervals to `period_expr` (see rpt_sl_root_cause_daily).
+
+    One row per queue x period with contacts (an interval with sl_denominator > 0). The interval
+    counts cover every such interval; every other column covers only the attributed intervals
+    (those with a root cause, i.e. with a forecast: contribution_residual is not null), so the
+    SL, volume, hours and contributions describe the same set and the decomposition is exact.
+    Intervals without a forecast (the first lead_days days of history) are not attributed: a
+    period made only of them keeps its counts and has null sums and ratios. -#}
 {% macro sl_root_cause_rollup(relation, period_expr, period_name) %}
 {%- set parts = ['headroom', 'volume', 'aht', 'planning', 'adherence', 'residual'] -%}
+{%- set sums = ['offered', 'offered_forecast', 'sl_numerator', 'sl_denominator', 'required_hours_forecast',
+                'scheduled_hours', 'staffed_hours', 'gap_scheduled_hours', 'gap_staffed_hours'] -%}
 with
 
 intervals as (
@@ -8,23 +17,18 @@ intervals as (
     select
         queue_id,
         cast({{ period_expr }} as date) as period_start,
-        sl_denominator,
-        sl_numerator,
-        sl_target,
-        offered,
-        offered_forecast,
+        contribution_residual is not null as is_attributed,
+        has_forecast,
         is_missed,
-        gap_scheduled_hours,
-        gap_staffed_hours,
-        required_hours_forecast,
-        scheduled_hours,
-        staffed_hours,
+        sl_target,
+        {%- for s in sums %}
+        {{ s }},
+        {%- endfor %}
         {%- for p in parts %}
         contribution_{{ p }}{{ ',' if not loop.last }}
         {%- endfor %}
     from {{ relation }}
     where kind = 'actual'
-        and contribution_residual is not null
         and sl_denominator > 0
 
 ),
@@ -36,18 +40,15 @@ rolled as (
         period_start,
         count(*) as intervals_with_contacts,
         sum(case when is_missed then 1 else 0 end) as intervals_missed,
-        sum(offered) as offered,
-        sum(offered_forecast) as offered_forecast,
-        sum(sl_numerator) as sl_numerator,
-        sum(sl_denominator) as sl_denominator,
-        sum(sl_target * sl_denominator) as sl_target_weighted,
-        sum(required_hours_forecast) as required_hours_forecast,
-        sum(scheduled_hours) as scheduled_hours,
-        sum(staffed_hours) as staffed_hours,
-        sum(gap_scheduled_hours) as gap_scheduled_hours,
-        sum(gap_staffed_hours) as gap_staffed_hours,
+        sum(case when is_attributed then 1 else 0 end) as intervals_attributed,
+        sum(case when is_missed and not has_forecast then 1 else 0 end) as intervals_missed_without_forecast,
+        {%- for s in sums %}
+        sum(case when is_attributed then {{ s }} end) as {{ s }},
+        {%- endfor %}
+        sum(case when is_attributed then sl_target * sl_denominator end) as sl_target_weighted,
         {%- for p in parts %}
-        sum(contribution_{{ p }} * sl_denominator) as contribution_{{ p }}_weighted{{ ',' if not loop.last }}
+        sum(case when is_attributed then contribution_{{ p }} * sl_denominator end)
+            as contribution_{{ p }}_weighted{{ ',' if not loop.last }}
         {%- endfor %}
     from intervals
     group by queue_id, period_start
@@ -61,13 +62,16 @@ final as (
         period_start as {{ period_name }}_start,
         cast(intervals_with_contacts as bigint) as intervals_with_contacts,
         cast(intervals_missed as bigint) as intervals_missed,
+        cast(intervals_attributed as bigint) as intervals_attributed,
+        cast(intervals_missed_without_forecast as bigint) as intervals_missed_without_forecast,
         offered,
         offered_forecast,
         sl_numerator,
         sl_denominator,
-        sl_numerator / sl_denominator as sl_realised,
-        sl_target_weighted / sl_denominator as sl_target,
-        sl_numerator / sl_denominator - sl_target_weighted / sl_denominator as sl_gap,
+        {{ safe_ratio('sl_numerator', 'sl_denominator') }} as sl_realised,
+        {{ safe_ratio('sl_target_weighted', 'sl_denominator') }} as sl_target,
+        {{ safe_ratio('sl_numerator', 'sl_denominator') }}
+            - {{ safe_ratio('sl_target_weighted', 'sl_denominator') }} as sl_gap,
         required_hours_forecast,
         scheduled_hours,
         staffed_hours,
@@ -76,7 +80,7 @@ final as (
         sl_target_weighted,
         {%- for p in parts %}
         contribution_{{ p }}_weighted,
-        contribution_{{ p }}_weighted / sl_denominator as contribution_{{ p }}{{ ',' if not loop.last }}
+        {{ safe_ratio('contribution_' ~ p ~ '_weighted', 'sl_denominator') }} as contribution_{{ p }}{{ ',' if not loop.last }}
         {%- endfor %}
     from rolled
 

@@ -36,27 +36,39 @@ PARTS = ("headroom", "volume", "aht", "planning", "adherence", "residual")
 
 
 def _rollup(df: pd.DataFrame, period: str) -> pd.DataFrame:
-    d = df[
-        (df["kind"] == "actual") & df["contribution_residual"].notna() & (df["sl_denominator"] > 0)
-    ].copy()
+    """The dbt macro sl_root_cause_rollup in pandas: counts over every interval with contacts,
+    sums over the attributed ones (those with a forecast)."""
+    d = df[(df["kind"] == "actual") & (df["sl_denominator"] > 0)].copy()
     d["period"] = pd.to_datetime(d["interval_date"])
     if period == "week":
         d["period"] = d["period"] - pd.to_timedelta(d["period"].dt.weekday, unit="D")
+    attributed = d["contribution_residual"].notna()
+    d["attributed"] = attributed.astype(int)
+    d["missed"] = d["is_missed"].astype(int)
+    d["missed_without_forecast"] = (d["is_missed"] & ~d["has_forecast"]).astype(int)
     d["sl_target_weighted"] = d["sl_target"] * d["sl_denominator"]
     for p in PARTS:
         d[f"contribution_{p}_weighted"] = d[f"contribution_{p}"] * d["sl_denominator"]
-    d["missed"] = d["is_missed"].astype(int)
+    sums = [
+        "offered",
+        "offered_forecast",
+        "sl_numerator",
+        "sl_denominator",
+        "sl_target_weighted",
+        "gap_scheduled_hours",
+        "gap_staffed_hours",
+        *(f"contribution_{p}_weighted" for p in PARTS),
+    ]
+    d.loc[~attributed, sums] = float("nan")
     g = d.groupby(["queue_id", "period"], as_index=False).agg(
         intervals_with_contacts=("queue_id", "size"),
         intervals_missed=("missed", "sum"),
-        offered=("offered", "sum"),
-        offered_forecast=("offered_forecast", "sum"),
-        sl_numerator=("sl_numerator", "sum"),
-        sl_denominator=("sl_denominator", "sum"),
-        sl_target_weighted=("sl_target_weighted", "sum"),
-        gap_scheduled_hours=("gap_scheduled_hours", "sum"),
-        gap_staffed_hours=("gap_staffed_hours", "sum"),
-        **{f"contribution_{p}_weighted": (f"contribution_{p}_weighted", "sum") for p in PARTS},
+        intervals_attributed=("attributed", "sum"),
+        intervals_missed_without_forecast=("missed_without_forecast", "sum"),
+    )
+    g = g.merge(
+        d.groupby(["queue_id", "period"])[sums].sum(min_count=1).reset_index(),
+        on=["queue_id", "period"],
     )
     g = g.rename(columns={"period": f"{period}_start"})
     g[f"{period}_start"] = g[f"{period}_start"].dt.date
@@ -138,3 +150,25 @@ def test_staffing_page_says_so_when_the_snapshot_has_no_staffing_tables(serving_
     at.switch_page("app_pages/staffing.py").run()
     assert not at.exception
     assert any("No staffing data" in i.value for i in at.info)
+
+
+def test_first_days_without_a_forecast_are_blank_in_the_gap_and_not_attributed(staffing_env):
+    env, staffing = staffing_env
+    first = env.first_day
+    day0 = staffing[(staffing["interval_date"] == first) & (staffing["kind"] == "actual")]
+    assert len(day0) and not day0["has_forecast"].any()
+    assert day0["gap_scheduled_agents"].isna().all() and day0["contribution_residual"].isna().all()
+    at = _app().run()
+    at.switch_page("app_pages/staffing.py").run()
+    at.date_input(key="staffing_gap_day").set_value(first)
+    at.date_input(key="staffing_cause_day").set_value(first)
+    at.run()
+    assert not at.exception, at.exception
+    assert any("have no forecast" in c.value for c in at.caption)
+    with_contacts = day0[day0["offered"] > 0]
+    missed = int(with_contacts["is_missed"].sum())
+    assert missed > 0
+    assert any(
+        "No forecast for this day" in i.value and f"{missed} of {len(with_contacts)}" in i.value
+        for i in at.info
+    )

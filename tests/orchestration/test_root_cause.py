@@ -1,8 +1,10 @@
-"""Service-level root cause: Shapley attribution over Erlang A sums to the gap and isolates causes."""
+"""Service-level root cause: Shapley attribution over Erlang A sums to the gap and isolates causes;
+the validation of the Erlang SL predictions it rests on (orchestration.lib.forecast.validate)."""
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from orchestration.lib.forecast.rootcause import (
@@ -12,6 +14,7 @@ from orchestration.lib.forecast.rootcause import (
     sl_erlang_a,
     sl_erlang_c,
 )
+from orchestration.lib.forecast.validate import validate
 from orchestration.lib.staffing import erlang_a
 
 BASE = dict(
@@ -117,3 +120,35 @@ def test_erlang_c_is_unstable_at_or_below_the_traffic_and_erlang_a_is_not():
     assert np.isnan(sl_erlang_c(10.0, 100, 180, 1800, 20))
     assert 0 < float(sl_erlang_a(10.0, 100, 180, 1800, 20, 300)) < 1
     assert float(sl_erlang_a(5.0, 0, 180, 1800, 20, 300)) == 1.0  # no contacts: nothing missed
+
+
+def test_validation_scores_erlang_c_on_stable_intervals_and_erlang_a_on_all_offered_weighted():
+    day = "2024-03-10"
+    rows = [
+        # kind, offered, staffed, realised, Erlang C, Erlang A
+        ("actual", 10, 5, 0.8, 0.7, 0.9),
+        ("actual", 30, 5, 0.6, np.nan, 0.5),  # unstable for Erlang C: left out of its errors
+        ("actual", 2, 5, 0.1, 0.9, 0.9),  # fewer than min_offered: not scored
+        ("actual", 10, 0, 0.0, 0.9, 0.9),  # nobody staffed: not scored
+        ("forecast", np.nan, 0, np.nan, np.nan, np.nan),
+    ]
+    df = pd.DataFrame(
+        rows,
+        columns=[
+            "kind",
+            "offered",
+            "staffed_agents",
+            "sl_answered_within_threshold_of_offered",
+            "sl_erlang_c_at_staffed",
+            "sl_erlang_a_at_staffed",
+        ],
+    ).assign(queue_id="Q1", interval_date=day)
+    out = validate(df, min_offered=5).set_index(["model", "intervals"])
+    assert out.attrs == {"erlang_c_unstable_intervals": 1, "scored_intervals": 2}
+    c = out.loc[("Erlang C", "stable intervals (agents > traffic)")]
+    assert (c["n_intervals"], c["interval_mae_pp"], c["interval_bias_pp"]) == (1, 10.0, -10.0)
+    a = out.loc[("Erlang A", "all intervals")]
+    # intervals: +10 pp (weight 10) and -10 pp (weight 30): MAE 10, bias (100 - 300) / 40 = -5
+    assert (a["n_intervals"], a["interval_mae_pp"], a["interval_bias_pp"]) == (2, 10.0, -5.0)
+    # the day: predicted (9 + 15) / 40 = 60% vs realised (8 + 18) / 40 = 65%
+    assert (a["queue_day_mae_pp"], a["queue_day_bias_pp"]) == (5.0, -5.0)

@@ -16,8 +16,16 @@ on-queue time in an interval is split over queues by the agent's share of handle
 queue over the trailing ``share_window_days`` local days up to and including the interval's day
 (from ``fct_contact_segments``); an agent with no handled contacts in that window uses the share
 over all of their history; an agent who never handled a contact is not allocated (counted in
-``unallocated_agents`` per interval). Scheduled agents are net of approved leave: an agent's
+``unallocated_staffed_agents`` per interval). Scheduled agents are net of approved leave: an agent's
 scheduled on-queue seconds count as zero on a day inside an approved leave request.
+
+Intervals without a forecast (the first ``ForecastSettings.lead_days`` days of history have no
+forecast made ``lead_days`` before them, and a forecast can miss an interval, e.g. a DST slot):
+``has_forecast`` is false and every forecast-based column (required agents / positions / hours
+and traffic from the forecast, the planning gap, the plan's model SL, all root-cause
+contributions and ``is_unstable_at_scheduled``) is null, never computed against a plan of zero
+contacts. Such an interval is not attributed, but it still counts in ``is_missed``; the
+actual-based columns (required from actuals, the realised gap, SL at staffed) are computed.
 """
 
 from __future__ import annotations
@@ -376,6 +384,11 @@ def build_staffing_intervals(
     thr = df["sl_threshold_seconds"].to_numpy(float)
     target = df["sl_target_pct"].to_numpy(float) / 100.0
     pat = df["patience_seconds"].to_numpy(float)
+    # no forecast (first lead_days of history, or a slot the forecast missed): the Erlang inputs
+    # get 0 contacts only so the vectorised calls run; every forecast-based output is masked
+    # to null below, so no gap or root cause is computed against a plan of "0 contacts"
+    has_forecast = df["offered_forecast"].notna().to_numpy()
+    df["has_forecast"] = has_forecast
     fvol = np.maximum(df["offered_forecast"].fillna(0.0).to_numpy(float), 0.0)
     avol = df["offered"].to_numpy(float)
     has_actual = ~np.isnan(avol)
@@ -387,10 +400,10 @@ def build_staffing_intervals(
     req_a = required_agents_erlang_a(
         fvol, faht, interval_seconds, target, thr, pat, cap, settings.shrinkage
     )
-    df["traffic_forecast_erlangs"] = fvol * faht / interval_seconds
-    df["required_agents_forecast_erlang_c"] = req_c.agents
-    df["required_agents_forecast_erlang_a"] = req_a.agents
-    df["required_positions_forecast"] = req_c.positions
+    df["traffic_forecast_erlangs"] = np.where(has_forecast, fvol * faht / interval_seconds, np.nan)
+    df["required_agents_forecast_erlang_c"] = np.where(has_forecast, req_c.agents, np.nan)
+    df["required_agents_forecast_erlang_a"] = np.where(has_forecast, req_a.agents, np.nan)
+    df["required_positions_forecast"] = np.where(has_forecast, req_c.positions, np.nan)
     act = required_agents(avol0, aht_act, interval_seconds, target, thr, cap, settings.shrinkage)
     act_a = required_agents_erlang_a(
         avol0, aht_act, interval_seconds, target, thr, pat, cap, settings.shrinkage
@@ -413,6 +426,20 @@ def build_staffing_intervals(
     df["scheduled_hours"] = sched * hours
     df["staffed_hours"] = staffed * hours
 
+    # unstable load (agents <= traffic: Erlang C has no steady state, METRICS.md): flagged, not
+    # hidden. At staffed: where the interval had contacts (no contacts = no load = false; null in
+    # the future). At scheduled: where a forecast exists (false for a forecast of no load).
+    traffic_act = df["traffic_actual_erlangs"].to_numpy(float)
+    traffic_fc = df["traffic_forecast_erlangs"].to_numpy(float)
+    df["is_unstable_at_staffed"] = pd.array(
+        np.where(has_actual, (avol0 > 0) & (staffed <= traffic_act), False), dtype="boolean"
+    )
+    df.loc[~has_actual, "is_unstable_at_staffed"] = pd.NA
+    df["is_unstable_at_scheduled"] = pd.array(
+        np.where(has_forecast, (traffic_fc > 0) & (sched <= traffic_fc), False), dtype="boolean"
+    )
+    df.loc[~has_forecast, "is_unstable_at_scheduled"] = pd.NA
+
     # realised and modelled service level
     with np.errstate(invalid="ignore", divide="ignore"):
         df["sl_realised"] = np.where(
@@ -428,8 +455,9 @@ def build_staffing_intervals(
         avol0 > 0, sl_erlang_a(staffed, avol0, aht_act, interval_seconds, thr, pat), np.nan
     )
 
-    # root cause, where the interval had contacts and a realised SL
-    rc = has_actual & (avol0 > 0) & ~np.isnan(df["sl_realised"].to_numpy(float))
+    # root cause, where the interval had contacts, a realised SL and a forecast to compare with
+    with_sl = has_actual & (avol0 > 0) & ~np.isnan(df["sl_realised"].to_numpy(float))
+    rc = with_sl & has_forecast
     names = [
         "sl_model_plan",
         "sl_model_actual",
@@ -461,8 +489,13 @@ def build_staffing_intervals(
             col = np.full(len(df), np.nan)
             col[rc] = parts[n]
             df[n] = col
+    # the model SL at the actuals needs no forecast: keep it for unattributed intervals too
+    # (the same Erlang A evaluation as sl_erlang_a_at_staffed)
+    unattributed = with_sl & ~has_forecast
+    df.loc[unattributed, "sl_model_actual"] = df.loc[unattributed, "sl_erlang_a_at_staffed"]
     df["sl_target"] = target
-    df["is_missed"] = rc & (df["sl_realised"].to_numpy(float) < target - 1e-12)
+    # missed counts every interval with a realised SL, attributed or not
+    df["is_missed"] = with_sl & (df["sl_realised"].to_numpy(float) < target - 1e-12)
     df["interval_minutes"] = minutes
     df["kind"] = np.where(has_actual, "actual", "forecast")
     df = df.drop(columns=["q_aht"])

@@ -3,6 +3,9 @@
 -- sl_denominator as weight, so that, because sl_realised = sl_numerator / sl_denominator,
 --     sl_realised (ratio of the day's sums) - sl_target
 --         = headroom + volume + aht + planning + adherence + residual   (exactly).
+-- Only attributed intervals (those with a forecast) enter the sums, SL and contributions; the
+-- interval counts cover every interval with contacts, and intervals_missed_without_forecast
+-- says how many misses the first lead_days days of history leave unexplained.
 -- The weighted sums (*_weighted) are kept so any set of rows (all queues, a site) re-aggregates
 -- exactly: sum(x_weighted) / sum(sl_denominator).
 {{ sl_root_cause_rollup(ref('fct_staffing_intervals'), 'interval_date', 'day') }}
