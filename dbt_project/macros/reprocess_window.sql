@@ -89,3 +89,17 @@
         {% do return(relation) %}
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- tested_days(column): the predicate a singular data test puts on a day-partitioned fact so
+    that an incremental run checks the days it recomputed (the rows it wrote; the days before
+    were checked by the run that wrote them), and a full build or a hand-run `dbt build` checks
+    every day. -#}
+{% macro tested_days(column) -%}
+    {%- set d = reprocess_from_date(require_incremental=false) -%}
+    {%- if d is none -%}
+        true
+    {%- else -%}
+        {{ column }} >= cast('{{ d }}' as date)
+    {%- endif -%}
+{%- endmacro %}

@@ -6,12 +6,14 @@ with
 coarse as (
 
     select * from {{ ref('fct_queue_intervals') }}
+    where {{ tested_days('interval_date') }}
 
 ),
 
 fine as (
 
     select * from {{ ref('fct_queue_intervals_15m') }}
+    where {{ tested_days('interval_date') }}
 
 ),
 

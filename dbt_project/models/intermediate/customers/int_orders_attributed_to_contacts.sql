@@ -6,18 +6,40 @@
 --     (order.customer_id = the contact's CRM customer_id) had a handled sales contact that
 --     started at or before the order and ended at most N days before it; the latest such
 --     contact gets the order (last touch), so an order is never counted twice.
+--
+-- Incremental by ordered_date (the UTC date of ordered_at; macros/reprocess_window.sql): a run
+-- recomputes the orders placed from its window on, against the contacts that can take them
+-- (started at most the attribution window, plus a day of UTC/local slack, before the window).
+-- The orchestrator's window starts sales_attribution_window_days before the earliest new day,
+-- so an order a new contact can take is always in it.
 {%- set window_days = var('sales_attribution_window_days') %}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='reprocess_window',
+    unique_key='ordered_date',
+    on_schema_change='fail',
+) }}
 with
 
 orders as (
 
     select * from {{ ref('stg_crm__orders') }}
+    where {{ window_filter('cast(ordered_at as date)') }}
 
 ),
 
 contacts as (
 
     select * from {{ ref('int_segments_rolled_up_to_contacts') }}
+    where {{ window_filter('contact_date', window_days + 2) }}
+
+),
+
+-- Whether an order's contact_id names a known contact, whatever the contact's day.
+known_contacts as (
+
+    select contact_id from {{ ref('int_segments_rolled_up_to_contacts') }}
+    where contact_id in (select contact_id from orders)
 
 ),
 
@@ -38,9 +60,9 @@ without_known_contact as (
 
     select orders.*
     from orders
-    left join contacts
-        on orders.contact_id = contacts.contact_id
-    where contacts.contact_id is null
+    left join known_contacts
+        on orders.contact_id = known_contacts.contact_id
+    where known_contacts.contact_id is null
 
 ),
 
@@ -81,6 +103,7 @@ final as (
         orders.customer_id,
         orders.agent_id,
         orders.ordered_at,
+        cast(orders.ordered_at as date) as ordered_date,
         orders.amount,
         orders.currency
     from attributed

@@ -20,6 +20,7 @@ questions as (
 segments as (
 
     select * from {{ ref('int_segments_enriched') }}
+    where segment_id in (select segment_id from questions)  -- the evaluated segments only
 
 ),
 

@@ -10,9 +10,12 @@ surveys as (
 
 ),
 
+-- Only the segments of surveyed contacts are ranked (a semi-join first: most contacts get no
+-- survey, and ranking every answered segment of the history is the model's largest cost).
 segments as (
 
     select * from {{ ref('int_segments_enriched') }}
+    where contact_id in (select contact_id from surveys)
 
 ),
 

@@ -15,6 +15,7 @@ cases as (
 contacts as (
 
     select * from {{ ref('fct_contacts') }}
+    where contact_id in (select contact_id from cases)  -- the cases' contacts only
 
 ),
 

@@ -103,40 +103,58 @@ own as (
 
 ),
 
--- Agents coached on the same focus metric at any time in the session's two windows are not
--- controls for it.
+-- The control depends on a session only through its focus metric and its day (the windows
+-- are the day's, and the session's own agent is among those coached in them), so it is
+-- computed once per (focus metric, day) with sessions, not once per session: the join to every
+-- other agent's days is the mart's largest, and a busy day has many sessions.
+control_keys as (
+
+    select distinct
+        focus_metric,
+        held_date,
+        before_start,
+        before_end,
+        after_start,
+        after_end
+    from windowed
+
+),
+
+-- Agents coached on the same focus metric at any time in the windows are not controls.
 coached_in_window as (
 
     select distinct
-        w.session_id,
+        k.focus_metric,
+        k.held_date,
         c.agent_id
-    from windowed as w
+    from control_keys as k
     inner join located as c
-        on c.focus_metric = w.focus_metric
-        and c.held_date between w.before_start and w.after_end
+        on c.focus_metric = k.focus_metric
+        and c.held_date between k.before_start and k.after_end
 
 ),
 
 control as (
 
     select
-        w.session_id,
+        k.focus_metric,
+        k.held_date,
         count(distinct m.agent_id) as control_agents,
-        sum(case when m.metric_date <= w.before_end then m.numerator end) as control_before_numerator,
-        sum(case when m.metric_date <= w.before_end then m.denominator end) as control_before_denominator,
-        sum(case when m.metric_date >= w.after_start then m.numerator end) as control_after_numerator,
-        sum(case when m.metric_date >= w.after_start then m.denominator end) as control_after_denominator
-    from windowed as w
+        sum(case when m.metric_date <= k.before_end then m.numerator end) as control_before_numerator,
+        sum(case when m.metric_date <= k.before_end then m.denominator end) as control_before_denominator,
+        sum(case when m.metric_date >= k.after_start then m.numerator end) as control_after_numerator,
+        sum(case when m.metric_date >= k.after_start then m.denominator end) as control_after_denominator
+    from control_keys as k
     inner join metric_days as m
-        on m.focus_metric = w.focus_metric
-        and m.agent_id <> w.agent_id
-        and m.metric_date between w.before_start and w.after_end
-        and m.metric_date <> w.held_date
+        on m.focus_metric = k.focus_metric
+        and m.metric_date between k.before_start and k.after_end
+        and m.metric_date <> k.held_date
     left join coached_in_window as x
-        on x.session_id = w.session_id
+        on x.focus_metric = k.focus_metric
+        and x.held_date = k.held_date
         and x.agent_id = m.agent_id
     where x.agent_id is null
-    group by w.session_id
+    group by k.focus_metric, k.held_date
 
 ),
 
@@ -174,7 +192,7 @@ valued as (
     from windowed as w
     cross join as_of as a
     left join own as o on o.session_id = w.session_id
-    left join control as c on c.session_id = w.session_id
+    left join control as c on c.focus_metric = w.focus_metric and c.held_date = w.held_date
     left join next_session as n on n.session_id = w.session_id
     left join history as h
         on h.agent_id = w.agent_id
