@@ -10,7 +10,8 @@ The window starts at the earliest *local* day any row delivered in this run can 
 - for each table that feeds an incremental model, the earliest UTC date of its event column
   among the run's new rows, and, for a re-delivered key, among the earlier versions of that key
   (a correction that moves a segment to another day must also remove it from the old day);
-  cases and orders that name a contact count from that contact's first queue entry;
+  cases, orders and survey responses that name a contact count from that contact's first
+  queue entry;
 - minus one day (a UTC date can be the previous local day at a site west of UTC, and a
   contact can straddle local midnight);
 - minus the longest look-back of a fact on later days: repeat-contact FCR
@@ -58,13 +59,17 @@ EVENT_COLUMNS: dict[tuple[str, str], str] = {
     ("hr", "leave_requests"): "starts_on",
     ("crm", "cases"): "opened_at",
     ("crm", "orders"): "ordered_at",
+    ("survey", "survey_responses"): "sent_at",
 }
 KEYS: dict[tuple[str, str], tuple[str, ...]] = {
     ("acd", "calls"): ("segment_id",),
     ("hr", "leave_requests"): ("request_id",),
     ("crm", "cases"): ("case_id",),
     ("crm", "orders"): ("order_id",),
+    ("survey", "survey_responses"): ("response_id",),
 }
+# Rows of these tables count on the day of the contact they name (they are about it).
+ABOUT_A_CONTACT = {("crm", "cases"), ("crm", "orders"), ("survey", "survey_responses")}
 # Deliveries to these tables change every day's numbers: rebuild everything.
 FULL_REBUILD_TABLES = {("acd", "queues")}
 INCREMENTAL_MARKER = "main.fct_contact_segments"
@@ -158,7 +163,7 @@ def earliest_affected_date(con: duckdb.DuckDBPyConnection, since: datetime) -> d
                     ids,
                 ).fetchone()[0]
             )
-        if key in (("crm", "cases"), ("crm", "orders")):
+        if key in ABOUT_A_CONTACT:
             found.append(
                 con.execute(
                     "select min(cast(entered_queue_at as date)) from raw_acd.calls "

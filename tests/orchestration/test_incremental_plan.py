@@ -165,3 +165,16 @@ def test_a_backfill_recomputes_from_the_date_asked_for(wh):
     load_landing(con, landing)
     mark_completed(con, "run-2")
     assert plan_window(con, "run-3", fingerprint="fp", force_from=date(2026, 3, 29)).from_date == date(2026, 3, 22)
+
+
+def test_a_late_survey_recomputes_from_its_contact_s_day(wh):
+    """A survey answered and delivered long after its contact counts on the contact's day (the
+    customer marts count surveys on the day of the contact they are about)."""
+    con, landing = wh
+    completed_first_build(con, landing)
+    survey = {c: "" for c in get_table("survey", "survey_responses").column_names}
+    survey.update(response_id="r1", contact_id="c-s1", sent_at="2026-03-28T10:00:00Z", csat="5")
+    deliver(landing, "survey", "survey_responses", "survey_responses_2026-03-28.csv", [survey])
+    load_landing(con, landing)
+    # the contact c-s1 entered the queue on 2026-03-10: minus the 8 days of look-back
+    assert plan_window(con, "run-2", fingerprint="fp").from_date == date(2026, 3, 2)

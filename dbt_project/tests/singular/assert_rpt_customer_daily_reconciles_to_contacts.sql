@@ -1,6 +1,14 @@
 -- rpt_customer_daily sums equal fct_contacts' and fct_survey_responses' totals (surveys about
--- a known contact). Returns a row when they disagree.
+-- a known contact). Returns a row when they disagree. An incremental run checks the days it
+-- recomputed (tested_days).
 with
+
+window_contacts as (
+
+    select * from {{ ref('fct_contacts') }}
+    where {{ tested_days('contact_date') }}
+
+),
 
 daily as (
 
@@ -15,6 +23,7 @@ daily as (
         sum(surveys_sent) as surveys_sent,
         sum(csat_responses) as csat_responses
     from {{ ref('rpt_customer_daily') }}
+    where {{ tested_days('contact_date') }}
 
 ),
 
@@ -29,7 +38,7 @@ contacts as (
         sum(case when is_handled and is_sales_contact and has_order_within_window then 1 else 0 end)
             as converted_sales_contacts,
         sum(complaint_cases) as complaint_cases
-    from {{ ref('fct_contacts') }}
+    from window_contacts
 
 ),
 
@@ -39,7 +48,7 @@ surveys as (
         count(*) as surveys_sent,
         count(surveys.csat) as csat_responses
     from {{ ref('fct_survey_responses') }} as surveys
-    inner join {{ ref('fct_contacts') }} as contacts
+    inner join window_contacts as contacts
         on surveys.contact_id = contacts.contact_id
 
 )

@@ -3,11 +3,22 @@
 -- queue entered) and contact_date the local date of its first queue entry. Surveys and
 -- complaint cases count on the day/queue of the contact they are about. Every ratio is
 -- computed from the sums here with safe_ratio (null when the denominator is 0).
+--
+-- Incremental by contact_date (macros/reprocess_window.sql): a run recomputes the days of its
+-- window from the contacts of those days and the surveys about them (the orchestrator's window
+-- reaches back to the contact day of every survey, case and order it loads).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='reprocess_window',
+    unique_key='contact_date',
+    on_schema_change='fail',
+) }}
 with
 
 contacts as (
 
     select * from {{ ref('fct_contacts') }}
+    where {{ window_filter('contact_date') }}
 
 ),
 
