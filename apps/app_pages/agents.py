@@ -83,10 +83,13 @@ if access.agent_team_ids is not None and not access.agent_team_ids:
     )
 
 # --- Headline tiles: the agents in view against the center -----------------------------------
-# Seven tiles share the row at 1440 px: a slightly smaller value font keeps "100.0%" whole.
-st.html("<style>[data-testid='stMetricValue']{font-size:1.95rem}</style>")
+# The only page with seven tiles in a row (the others have at most five, at Streamlit's default
+# 2.25rem). At 1440x900 each value box is 106 px wide and "100.0%" (a real FCR or adherence)
+# takes 110 px at 2.25rem, so Streamlit would cut it to "100.…"; at 1.95rem it takes 95 px.
+# Scoped to this row (keyed container), so no other element or page is affected.
+st.html("<style>.st-key-agents_tiles [data-testid='stMetricValue']{font-size:1.95rem}</style>")
 TILES = ("aht", "occupancy", "adherence", "fcr", "csat", "qa", "sales_conversion")
-tiles = st.columns(len(TILES))
+tiles = st.container(key="agents_tiles").columns(len(TILES))
 for column, key in zip(tiles, TILES, strict=True):
     m = BY_KEY[key]
     value, ref = first(scope, key), first(center, key)

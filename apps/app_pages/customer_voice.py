@@ -1,23 +1,37 @@
 """Customer voice: CSAT, NPS and survey FCR (semantic layer) by queue, team or agent; the
 latest comments, filterable by score; the worst contacts (CSAT 1-2 or NPS detractors) with
 their wait and handle time. Agent-level rows follow the signed-in user's access (a
-supervisor sees their own team's agents and surveys). Layout only."""
+supervisor sees their own team's agents and surveys; an analyst gets no contact ids and comments
+with phone numbers and e-mails masked, by the data-access layer). Layout only."""
 
 import pandas as pd
 import streamlit as st
 
 from apps.components import formatting as fmt
 from apps.components import page_charts as pc
-from apps.components.download import csv_download_button
 from apps.components.filters import current_filters, current_options, describe_period
-from apps.components.metric_help import metric_tooltip
+from apps.components.metric_help import chart_toolbar, metric_tooltip
 from apps.queries import api, page_api
+from apps.queries.voice import VOICE_METRICS
 
 PLOT = {"displayModeBar": False}
 CSAT = pc.MetricSpec("csat_score", "CSAT", "1–5", True)
 NPS = pc.MetricSpec("nps", "NPS", "−100 to +100", True)
 FCR = pc.MetricSpec("first_contact_resolution_rate_survey", "FCR (survey)", "%", True)
 TREND = {"CSAT": CSAT, "NPS": NPS, "FCR": FCR}
+# Survey rows (comments, worst contacts) show each response's own answers; the catalog entries
+# of the metrics built from them explain the scales. Every chart and table carries the
+# definitions and a CSV (apps.components.metric_help.chart_toolbar).
+ROW_METRICS = ("csat_score", "nps", "first_contact_resolution_rate_survey")
+CSAT_ROW_HELP = metric_tooltip("csat_score", "Here: this response's own score (1–5).")
+NPS_ROW_HELP = metric_tooltip(
+    "nps", "Here: this response's own answer (0–10; 9–10 promoter, 0–6 detractor)."
+)
+WORST_NOTES = (
+    "Answered surveys with CSAT 1–2 or an NPS detractor answer (0–6), worst first (at most 50). "
+    "Wait: total queue time of all the contact's segments. Handle: talk + hold + after-call "
+    "work of the contact (m:ss)."
+)
 
 
 def _first(df: pd.DataFrame, column: str):
@@ -68,15 +82,19 @@ _tile(tiles[4], "Response rate", fmt.fmt_pct(_first(k, "survey_response_rate")),
 
 left, right = st.columns([1, 1.25])
 with left:
-    a, b, c = st.columns([1.8, 2.2, 0.8], vertical_alignment="center")
-    trend_name = b.segmented_control("Trend", list(TREND), default="CSAT", key="voice_trend",
-                                     label_visibility="collapsed") or "CSAT"
+    # Title and toolbar in one row, the control under them (a half-width row cannot hold all
+    # three at 1440 px).
+    a, c = st.columns([1, 1], vertical_alignment="center")
+    trend_name = st.segmented_control("Trend", list(TREND), default="CSAT", key="voice_trend",
+                                      label_visibility="collapsed") or "CSAT"
     spec = TREND[trend_name]
     grain = "day" if f.days <= 45 else "week"
     a.markdown(f"**{spec.label} by {grain}**", help=metric_tooltip(spec.column))
     trend = page_api.voice_trend(f, grain)
-    csv_download_button(
-        trend, f"customer voice trend by {grain}", container=c, key="csv_voice_trend"
+    chart_toolbar(
+        trend, f"customer voice trend by {grain}",
+        [spec.column, *(m for m in VOICE_METRICS if m != spec.column)],
+        key="voice_trend", container=c,
     )
     if trend.empty:
         st.info("No surveys in the selected period.")
@@ -88,12 +106,12 @@ with left:
             config=PLOT, key="voice_trend_chart",
         )
 with right:
-    a, b, c = st.columns([2.0, 2.4, 0.6], vertical_alignment="center")
-    by = b.segmented_control("By", ["Queue", "Team", "Agent"], default="Queue",
-                             key="voice_by", label_visibility="collapsed") or "Queue"
+    a, c = st.columns([1, 1], vertical_alignment="center")
+    by = st.segmented_control("By", ["Queue", "Team", "Agent"], default="Queue",
+                              key="voice_by", label_visibility="collapsed") or "Queue"
     a.markdown(f"**By {by.lower()}**", help=metric_tooltip("csat_score"))
     rows = page_api.voice_by(f, by.lower(), access)
-    csv_download_button(rows, f"customer voice by {by}", container=c, key="csv_voice_by")
+    chart_toolbar(rows, f"customer voice by {by}", VOICE_METRICS, key="voice_by", container=c)
     name_col = {"Queue": "queue_name", "Team": "team_name", "Agent": "agent_name"}[by]
     table = pd.DataFrame(
         {
@@ -128,12 +146,13 @@ with right:
 # --- comments and worst contacts ------------------------------------------------------------------
 cl, cr = st.columns(2)
 with cl:
-    a, b, c = st.columns([1.6, 2.8, 0.6], vertical_alignment="center")
-    a.markdown("**Latest comments**")
-    scores = b.pills("CSAT", [1, 2, 3, 4, 5], selection_mode="multi", key="voice_scores",
-                     format_func=lambda s: f"{s}★", label_visibility="collapsed")
+    a, c = st.columns([1, 1], vertical_alignment="center")
+    a.markdown("**Latest comments**", help=metric_tooltip("csat_score"))
+    scores = st.pills("CSAT", [1, 2, 3, 4, 5], selection_mode="multi", key="voice_scores",
+                      format_func=lambda s: f"{s}★", label_visibility="collapsed")
     comments = page_api.survey_comments(f, tuple(sorted(scores or ())), access)
-    csv_download_button(comments, "customer voice comments", container=c, key="csv_voice_comments")
+    chart_toolbar(comments, "customer voice comments", ROW_METRICS, key="voice_comments",
+                  container=c, notes="The latest answered surveys with a comment (at most 200).")
     st.dataframe(
         pd.DataFrame(
             {
@@ -151,35 +170,46 @@ with cl:
         key="voice_comments_table",
         column_config={
             "Answered": st.column_config.DatetimeColumn(format="D MMM HH:mm"),
+            "CSAT": st.column_config.NumberColumn(format="%d", help=CSAT_ROW_HELP),
+            "NPS": st.column_config.NumberColumn(format="%d", help=NPS_ROW_HELP),
             "Comment": st.column_config.TextColumn(width="large"),
         },
     )
 with cr:
-    a, c = st.columns([4.4, 0.6], vertical_alignment="center")
-    a.markdown(
-        "**Worst contacts** · CSAT 1–2 or NPS detractor (0–6), worst first",
-        help="Wait: total queue time of all the contact's segments. Handle: talk + hold + "
-        "after-call work of the contact (m:ss).",
-    )
+    a, c = st.columns([1, 1], vertical_alignment="center")
+    a.markdown("**Worst contacts**", help=WORST_NOTES)
+    # In the row the comments' score filter takes on the left, so both tables line up.
+    st.markdown("CSAT 1–2 or NPS detractor (0–6), worst first")
     worst = page_api.worst_contacts(f, access)
-    csv_download_button(worst, "customer voice worst contacts", container=c, key="csv_voice_worst")
+    chart_toolbar(worst, "customer voice worst contacts", ROW_METRICS, key="voice_worst",
+                  container=c, notes=WORST_NOTES)
+    worst_table = pd.DataFrame(
+        {
+            "Sent": worst["sent_date"],
+            "CSAT": worst["csat"],
+            "NPS": worst["nps"],
+            "Wait": worst["wait_seconds"].map(fmt.fmt_mmss),
+            "Handle": worst["handle_seconds"].map(fmt.fmt_mmss),
+            "Queue": worst["queue_name"],
+            "Agent": worst["agent_name"],
+            "Comment": worst["comment"],
+        }
+    )
+    if "contact_id" in worst.columns:  # not for analysts (apps.queries.access)
+        worst_table["Contact"] = worst["contact_id"]
     st.dataframe(
-        pd.DataFrame(
-            {
-                "Sent": worst["sent_date"],
-                "CSAT": worst["csat"],
-                "NPS": worst["nps"],
-                "Wait": worst["wait_seconds"].map(fmt.fmt_mmss),
-                "Handle": worst["handle_seconds"].map(fmt.fmt_mmss),
-                "Queue": worst["queue_name"],
-                "Agent": worst["agent_name"],
-                "Comment": worst["comment"],
-                "Contact": worst["contact_id"],
-            }
-        ),
+        worst_table,
         hide_index=True,
         height=320,
         placeholder=fmt.DASH,
         key="voice_worst_table",
-        column_config={"Sent": st.column_config.DateColumn(format="ddd D MMM")},
+        column_config={
+            "Sent": st.column_config.DateColumn(format="ddd D MMM"),
+            "CSAT": st.column_config.NumberColumn(format="%d", help=CSAT_ROW_HELP),
+            "NPS": st.column_config.NumberColumn(format="%d", help=NPS_ROW_HELP),
+            "Wait": st.column_config.TextColumn(
+                help="Total queue time of all the contact's segments (m:ss)."),
+            "Handle": st.column_config.TextColumn(
+                help="Talk + hold + after-call work of the contact (m:ss)."),
+        },
     )

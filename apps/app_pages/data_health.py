@@ -1,6 +1,8 @@
 """Data health: how fresh each source is, the last run, the Great Expectations check results,
 quarantine counts and rows, and the load accounting per delivered file (rows read = loaded +
-quarantined + exact duplicates). Reads the snapshot's ops schema. Layout only."""
+quarantined + exact duplicates). Reads the snapshot's ops schema. Layout only: the raw line of
+a quarantined row (directors only) and the masking of failed-check examples are decided by the
+data-access layer (apps.queries.access)."""
 
 from datetime import UTC, date, datetime
 
@@ -12,10 +14,11 @@ from apps.components.download import csv_download_button
 from apps.queries import api, page_api
 
 version = api.snapshot_version()
+access = api.current_access()
 run = page_api.health_last_run()
 fresh = page_api.health_freshness()
 checks = page_api.health_checks()
-failed = page_api.health_failed_expectations()
+failed = page_api.health_failed_expectations(access)
 qcounts = page_api.health_quarantine_counts()
 accounting = page_api.health_load_accounting()
 
@@ -188,11 +191,14 @@ with ql:
         hide_index=True, height=250, key="health_qcounts_table",
     )
 with qr:
-    latest = page_api.health_latest_quarantined()
+    latest = page_api.health_latest_quarantined(access)
     a, c = st.columns([8, 1], vertical_alignment="center")
     a.markdown("**Latest quarantined rows**",
                help="Fix the row in the source system and re-deliver the file (README: "
-               "'When data is bad').")
+               "'When data is bad')."
+               + ("" if access.sees_raw_landing_data else
+                  " Raw lines are shown to directors only: they can hold customer phone "
+                  "numbers, e-mails and comments. File and line locate the row."))
     csv_download_button(latest, "data health quarantined rows", container=c, key="csv_health_qrows")
     st.dataframe(
         pd.DataFrame(
@@ -200,10 +206,10 @@ with qr:
                 "File": latest["source_file"],
                 "Line": latest["line_number"],
                 "Reason": latest["reason"],
-                "Raw line": latest["raw_line"],
+                "Raw line": latest["raw_line"],  # empty unless the role may see it
             }
         ),
-        hide_index=True, height=250, key="health_qrows_table",
+        hide_index=True, height=250, placeholder=fmt.DASH, key="health_qrows_table",
     )
 
 a, c = st.columns([9.4, 0.6], vertical_alignment="center")

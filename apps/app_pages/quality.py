@@ -1,23 +1,32 @@
-"""Quality: QA score and critical failures over time (semantic layer), by form section, by team
-and by agent, and the latest evaluations with a critical failure. QA is per agent: the date,
+"""Quality: QA score and critical failures over time, by form section, by team and by agent
+(semantic layer), and the latest evaluations with a critical failure. QA is per agent: the date,
 site and team filters apply; queue and line-of-business filters do not. Agent rows follow the
-signed-in user's access. Layout only."""
+signed-in user's access. Every chart and table carries the catalog's definitions and a CSV
+(apps.components.metric_help.chart_toolbar). Layout only."""
 
 import pandas as pd
 import streamlit as st
 
 from apps.components import formatting as fmt
 from apps.components import page_charts as pc
-from apps.components.download import csv_download_button
 from apps.components.filters import current_filters, describe_period
-from apps.components.metric_help import metric_tooltip
+from apps.components.metric_help import chart_toolbar, metric_tooltip
 from apps.queries import api, page_api
+from apps.queries.quality import QA_METRICS, SECTION_METRICS
 
 PLOT = {"displayModeBar": False}
 QA = pc.MetricSpec("qa_score", "QA score", "%", True)
 CRIT_RATE = pc.MetricSpec("qa_critical_failure_rate", "Critical-failure rate", "%", False)
 EVALS = pc.MetricSpec("qa_evaluations", "Evaluations", "evaluations", None)
-SECTION = pc.MetricSpec("section_score_pct", "Section score", "%", True)
+SECTION = pc.MetricSpec("qa_section_score", "Section score", "%", True)
+
+
+FAILURE_NOTES = (
+    "One row per evaluation with a failed critical question, newest first (at most 100). "
+    "Critical failed: how many critical questions of the evaluation failed. Score before "
+    "critical: the evaluation's score before the critical-failure rule set it to 0 "
+    "(fct_qa_evaluations.score_pct_before_critical)."
+)
 
 
 def _first(df: pd.DataFrame, column: str):
@@ -62,11 +71,12 @@ _tile(tiles[3], "Critical-failure rate", fmt.fmt_pct(_first(k, "qa_critical_fail
 
 left, right = st.columns([1.3, 1])
 with left:
-    a, c = st.columns([4.4, 0.6], vertical_alignment="center")
+    a, c = st.columns([3, 2], vertical_alignment="center")
     grain = "day" if f.days <= 45 else "week"
     a.markdown(f"**QA score and evaluations by {grain}**", help=metric_tooltip("qa_score"))
     trend = page_api.qa_trend(f, grain)
-    csv_download_button(trend, f"quality trend by {grain}", container=c, key="csv_quality_trend")
+    chart_toolbar(trend, f"quality trend by {grain}", QA_METRICS, key="quality_trend",
+                  container=c)
     if trend.empty or trend["qa_evaluations"].sum() == 0:
         st.info("No QA evaluations in the selected period.")
     else:
@@ -80,24 +90,17 @@ with left:
             config=PLOT, key="quality_trend_chart",
         )
 with right:
-    a, c = st.columns([4.4, 0.6], vertical_alignment="center")
-    a.markdown(
-        "**By form section** · mean section score",
-        help="Mean of the evaluations' section scores: 100 × Σ(weight × score / max) / "
-        "Σ(weight) over the section's applicable questions (N/A removed). Not zeroed by a "
-        "critical failure (the evaluation total is). Not a semantic-layer metric: read from "
-        "fct_qa_evaluation_sections.",
-    )
+    a, c = st.columns([3, 2], vertical_alignment="center")
+    a.markdown("**By form section** · section score", help=metric_tooltip("qa_section_score"))
     sections = page_api.qa_sections(f)
-    csv_download_button(
-        sections, "quality by form section", container=c, key="csv_quality_sections"
-    )
+    chart_toolbar(sections, "quality by form section", SECTION_METRICS, key="quality_sections",
+                  container=c)
     if sections.empty:
         st.info("No evaluated sections in the selected period.")
     else:
         shown = sections.assign(
             label=sections["form_id"].astype(str) + " · " + sections["section"].astype(str),
-            section_score_pct=sections["section_score_pct"] / 100,
+            qa_section_score=sections["qa_section_score"] / 100,  # percent points already
         )
         st.plotly_chart(
             pc.hbar(shown, SECTION, y="label", y_title="Form · section",
@@ -107,12 +110,12 @@ with right:
 
 bl, br = st.columns([1, 1])
 with bl:
-    a, b, c = st.columns([2.2, 2.2, 0.6], vertical_alignment="center")
+    a, b, c = st.columns([1.3, 1.9, 1.8], vertical_alignment="center")
     by = b.segmented_control("By", ["Team", "Agent"], default="Team", key="quality_by",
                              label_visibility="collapsed") or "Team"
     a.markdown(f"**By {by.lower()}**", help=metric_tooltip("qa_score"))
     rows = page_api.qa_by(f, by.lower(), access)
-    csv_download_button(rows, f"quality by {by}", container=c, key="csv_quality_by")
+    chart_toolbar(rows, f"quality by {by}", QA_METRICS, key="quality_by", container=c)
     name_col = "team_name" if by == "Team" else "agent_name"
     table = pd.DataFrame(
         {
@@ -138,12 +141,12 @@ with bl:
         },
     )
 with br:
-    a, c = st.columns([4.4, 0.6], vertical_alignment="center")
-    a.markdown("**Latest critical failures**",
-               help="Evaluations with a failed critical question (the evaluation scores 0).")
+    a, c = st.columns([3, 2], vertical_alignment="center")
+    a.markdown("**Latest critical failures**", help=metric_tooltip("qa_critical_failures_metric"))
     failures = page_api.qa_critical_failures(f, access)
-    csv_download_button(
-        failures, "quality critical failures", container=c, key="csv_quality_failures"
+    chart_toolbar(
+        failures, "quality critical failures", ["qa_critical_failures_metric", "qa_score"],
+        key="quality_failures", container=c, notes=FAILURE_NOTES,
     )
     st.dataframe(
         pd.DataFrame(
@@ -159,6 +162,15 @@ with br:
         hide_index=True, height=300, placeholder=fmt.DASH, key="quality_failures_table",
         column_config={
             "Date": st.column_config.DateColumn(format="ddd D MMM"),
-            "Score before critical %": st.column_config.NumberColumn(format="%.1f%%"),
+            "Critical failed": st.column_config.NumberColumn(
+                format="localized",
+                help=metric_tooltip("qa_critical_failures_metric",
+                                    "Here: the evaluation's failed critical questions."),
+            ),
+            "Score before critical %": st.column_config.NumberColumn(
+                format="%.1f%%",
+                help=metric_tooltip("qa_score", "Here: the evaluation's score before the "
+                                    "critical-failure rule set it to 0."),
+            ),
         },
     )

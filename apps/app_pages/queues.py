@@ -1,7 +1,8 @@
 """Queues: per queue, service level, ASA, abandonment and volume by 30-minute interval, as a
 heat map (day or weekday x interval) and as lines (one per queue), with the target; drill
 into one day's intervals. Layout only: every number is a semantic-layer metric
-(apps.queries.queues through apps.queries.page_api)."""
+(apps.queries.queues through apps.queries.page_api), and every chart and table carries the
+catalog's definitions and a CSV (apps.components.metric_help.chart_toolbar)."""
 
 from datetime import timedelta
 
@@ -10,11 +11,10 @@ import streamlit as st
 
 from apps.components import formatting as fmt
 from apps.components import page_charts as pc
-from apps.components.download import csv_download_button
 from apps.components.filters import current_filters, current_options, describe_period
-from apps.components.metric_help import metric_tooltip
+from apps.components.metric_help import chart_toolbar, metric_tooltip
 from apps.queries import api, page_api
-from apps.queries.queues import scoped
+from apps.queries.queues import QUEUE_METRICS, scoped
 
 SPECS = {
     "Service level": pc.MetricSpec("service_level", "Service level", "%", True),
@@ -24,6 +24,15 @@ SPECS = {
 }
 OFFERED = SPECS["Offered"]
 PLOT = {"displayModeBar": False}
+INTERVAL_NOTES = (
+    "Intervals are 30 minutes in the queue's site local time; each value is the metric over the "
+    "contacts of that interval (a ratio of sums, never an average of intervals)."
+)
+
+
+def _defined(first: str) -> list[str]:
+    """The metrics a chart's Definitions list: the one shown first, then the others in its CSV."""
+    return [first, *(m for m in QUEUE_METRICS if m != first)]
 
 
 def _first(df: pd.DataFrame, column: str):
@@ -106,16 +115,20 @@ _tile(tiles[4], "Intervals on target", fmt.fmt_pct(on_target),
 # --- heat map and lines -------------------------------------------------------------------------
 left, right = st.columns(2)
 with left:
-    h1, h2, h3 = st.columns([3, 1.6, 0.6], vertical_alignment="center")
-    by = h2.segmented_control(
+    # Title and toolbar in one row, the control under them (a half-width row cannot hold all
+    # three at 1440 px).
+    h1, h3 = st.columns([1.4, 1], vertical_alignment="center")
+    by = st.segmented_control(
         "Rows", ["Day", "Weekday"], default="Day", key="queues_heat_rows",
         label_visibility="collapsed",
     ) or "Day"
     h1.markdown(f"**{spec.label} by interval and {by.lower()}**", help=metric_tooltip(spec.column))
     heat = page_api.queue_heat_map(scope, "day" if by == "Day" else "weekday")
     active = heat[heat["offered_contacts"] > 0]
-    csv_download_button(
-        heat, f"queues heat map {by} {metric_name}", container=h3, key="csv_queues_heat"
+    chart_toolbar(
+        heat, f"queues heat map {by} {metric_name}", _defined(spec.column), key="queues_heat",
+        container=h3,
+        notes=INTERVAL_NOTES + " Weekday rows: the period's days of that weekday together.",
     )
     if active.empty:
         st.info("No contacts offered in the selected queues and period.")
@@ -129,14 +142,14 @@ with left:
             config=PLOT, key="queues_heat_chart",
         )
 with right:
-    r1, r3 = st.columns([3.6, 0.6], vertical_alignment="center")
-    r1.markdown(
-        f"**{spec.label} by interval of day, per queue** (whole period)",
-        help=metric_tooltip(spec.column),
-    )
+    r1, r3 = st.columns([1.4, 1], vertical_alignment="center")
+    r1.markdown(f"**{spec.label} by interval of day**", help=metric_tooltip(spec.column))
+    # In the row the heat map's Day/Weekday control takes on the left, so both charts line up.
+    st.markdown("One line per queue, whole period")
     profile = page_api.queue_interval_profile(scope)
-    csv_download_button(profile, f"queues interval profile {metric_name}", container=r3,
-                        key="csv_queues_profile")
+    chart_toolbar(profile, f"queues interval profile {metric_name}", _defined(spec.column),
+                  key="queues_profile", container=r3,
+                  notes=INTERVAL_NOTES + " Each line: one queue over the whole period.")
     profile = profile[profile["interval"].isin(active["interval"].unique())] if not active.empty else profile.iloc[0:0]
     if profile.empty:
         st.info("No contacts offered in the selected queues and period.")
@@ -152,7 +165,7 @@ with right:
 days = [f.end_date - timedelta(days=n) for n in range(f.days)]
 if st.session_state.get("queues_day") not in days:
     st.session_state.pop("queues_day", None)
-d1, d2, d3 = st.columns([3.6, 1.2, 0.6], vertical_alignment="bottom")
+d1, d2, d3 = st.columns([3.4, 1.2, 1.4], vertical_alignment="bottom")
 day = d2.selectbox("Day", days, format_func=lambda d: f"{d:%a %d %b %Y}", key="queues_day")
 day_kpis = page_api.queue_kpis(scope.for_day(day))
 d1.markdown(
@@ -163,7 +176,8 @@ d1.markdown(
     help=metric_tooltip(spec.column),
 )
 intervals = page_api.queue_day_intervals(scope, day)
-csv_download_button(intervals, f"queues {day} intervals", container=d3, key="csv_queues_day")
+chart_toolbar(intervals, f"queues {day} intervals", _defined(spec.column), key="queues_day",
+              container=d3, notes=INTERVAL_NOTES)
 if intervals.empty or intervals["offered_contacts"].sum() == 0:
     st.info("No contacts in the selected queues on this day.")
 else:
@@ -181,10 +195,10 @@ else:
     )
 
 # --- per queue table ----------------------------------------------------------------------------
-t1, t3 = st.columns([5.4, 0.6], vertical_alignment="center")
+t1, t3 = st.columns([4.6, 1.4], vertical_alignment="center")
 t1.markdown("**By queue** (whole period)")
 table_raw = page_api.queue_period_table(scope)
-csv_download_button(table_raw, "queues by queue", container=t3, key="csv_queues_table")
+chart_toolbar(table_raw, "queues by queue", QUEUE_METRICS, key="queues_table", container=t3)
 table = pd.DataFrame(
     {
         "Queue": table_raw["queue_name"],

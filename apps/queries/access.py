@@ -1,16 +1,29 @@
-"""Who may see which rows: the access context every agent-level query takes.
+"""Who may see which rows: the access context every agent- or customer-level query takes.
 
-The rule lives here, in the data-access layer, not in the pages:
+The rule lives here, in the data-access layer, not in the pages (README, "Sign-in, users and
+roles"):
 
-- director: every row.
+- director: every row, every column, raw landing data included.
 - supervisor: aggregates over the whole center, but agent-level rows (one row per agent, agent
   x day, or a filter on one agent) only for the team(s) they supervise. SQL queries add
   ``team_id in (?, ...)`` (parameterised) through :func:`team_clause`; semantic-layer requests
   that group or filter by an agent-level entity get a ``{{ Entity('team') }} in (...)`` where
   constraint through :func:`secure_metric_query`. A supervisor with no team sees no agent rows.
 - analyst: every row, but never a customer identifier: :func:`mask_customer_columns` drops the
-  columns in :data:`CUSTOMER_IDENTIFIER_COLUMNS` from results, and semantic requests that group
-  or filter by the ``customer`` entity are refused.
+  columns in :data:`CUSTOMER_IDENTIFIER_COLUMNS` (and phone/e-mail/hash columns) and the keys
+  of a customer's contact or survey (:data:`CUSTOMER_RECORD_KEYS`) from results; free text
+  written by customers (survey comments) has phone numbers and e-mail addresses replaced by
+  :data:`PII_MASK` (:func:`redact_contact_details`); semantic requests that group or filter by
+  the ``customer`` entity are refused.
+- raw landing data (Data health: the quarantined raw line, failed-check examples) is for
+  directors only. It holds what staging hashes or drops (the contract's ``pii: true``
+  columns: caller phone, CRM phone and e-mail, survey comments) and is not scoped by team.
+  Supervisors and analysts get the file, line and reason of every quarantined row (enough to
+  find and fix it) without the raw line (:func:`withhold_raw_lines`), and failed-check
+  examples with PII values masked (:func:`redact_check_examples`).
+
+Query functions apply these (``secure_customer_rows``, ``withhold_raw_lines``, ...) before they
+return, so a page cannot forget them; cached wrappers are keyed on the context.
 
 The team of an agent-level fact row is the team of the day (roster history), so a supervisor
 sees an agent's days on their team and not the days before the agent joined it.
@@ -21,20 +34,25 @@ Fail closed: every function here needs a context; a missing one (nobody signed i
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import duckdb
 import pandas as pd
 
 from apps.queries.semantic import MetricQuery, in_list
+from orchestration.contracts import load_contract
 
 ROLES = ("director", "supervisor", "analyst")
 
 # Entities whose rows are "agent-level detail" in the semantic layer (one agent, or one of the
 # agent's contacts, surveys, evaluations or days).
-AGENT_LEVEL_ENTITIES = ("agent", "agent_day", "contact", "segment", "survey", "evaluation")
+AGENT_LEVEL_ENTITIES = (
+    "agent", "agent_day", "contact", "segment", "survey", "evaluation", "evaluation_section",
+)
 CUSTOMER_ENTITIES = ("customer",)
 # Result columns that identify a customer (hashed or not); never shown to analysts.
 CUSTOMER_IDENTIFIER_COLUMNS = frozenset(
@@ -50,6 +68,28 @@ CUSTOMER_IDENTIFIER_COLUMNS = frozenset(
         "ani",
     }
 )
+# Keys of one customer's contact, survey, contact segment, case or order (and the bare entity
+# columns of a semantic result grouped by them). Not an identity on their own, but each leads
+# to the customer in the source system (the ACD's recording, the survey platform, the CRM), so
+# row-level results for analysts lose them too. Dimensions of these entities
+# (``contact__contact_date``) are not keys and stay.
+CUSTOMER_RECORD_KEYS = frozenset(
+    {
+        "contact_id",
+        "response_id",
+        "segment_id",
+        "case_id",
+        "order_id",
+        "contact",
+        "survey",
+        "segment",
+    }
+)
+# Column names that identify a customer whatever their exact spelling (a hashed phone or
+# e-mail is still an identifier).
+_IDENTIFIER_NAME = re.compile(r"phone|e_?mail|_hash$")
+# What replaces a withheld value in text and in failed-check examples.
+PII_MASK = "•••"
 
 
 class AccessDeniedError(PermissionError):
@@ -94,6 +134,12 @@ class AccessContext:
     def sees_customer_identifiers(self) -> bool:
         return self.role != "analyst"
 
+    @property
+    def sees_raw_landing_data(self) -> bool:
+        """Raw landing records (quarantined raw lines, failed-check example values) hold the
+        PII staging hashes or drops and are not scoped by team: directors only."""
+        return self.role == "director"
+
     def allows_team(self, team_id: str | None) -> bool:
         return self.agent_team_ids is None or team_id in self.agent_team_ids
 
@@ -122,13 +168,24 @@ def team_clause(ctx: AccessContext, column: str) -> tuple[str, list]:
     return f"{column} in ({', '.join('?' for _ in ctx.agent_team_ids)})", list(ctx.agent_team_ids)
 
 
+def is_customer_identifier_column(name: str) -> bool:
+    """A result column an analyst may not see: a customer identifier, a phone/e-mail/hash
+    column, a ``customer__`` dimension, or the key of a customer's contact or survey."""
+    n = str(name).lower()
+    return (
+        n in CUSTOMER_IDENTIFIER_COLUMNS
+        or n in CUSTOMER_RECORD_KEYS
+        or n.startswith("customer__")
+        or bool(_IDENTIFIER_NAME.search(n))
+    )
+
+
 def mask_customer_columns(ctx: AccessContext, df: pd.DataFrame) -> pd.DataFrame:
     """Drop customer-identifying columns for roles that may not see them."""
     ctx = require_access(ctx)
     if ctx.sees_customer_identifiers:
         return df
-    drop = [c for c in df.columns if str(c).lower() in CUSTOMER_IDENTIFIER_COLUMNS]
-    drop += [c for c in df.columns if str(c).lower().startswith("customer__")]
+    drop = [c for c in df.columns if is_customer_identifier_column(c)]
     return df.drop(columns=drop) if drop else df
 
 
@@ -149,6 +206,122 @@ def supervised_team_ids(
             except duckdb.CatalogException:
                 pass  # a snapshot without the workforce marts
     return tuple(sorted(teams))
+
+
+# --- customer free text --------------------------------------------------------------------
+
+_EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
+# 9 to 15 digits (E.164 allows 15), optionally after + or 00 or in brackets, with spaces, dots,
+# dashes, slashes or brackets between them: "+44 20 7946 0958", "(020) 7946-0958", "07700900123".
+# Account or card numbers of that length are masked too, which is wanted.
+_PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d(?:[ .\-/()]{0,2}\d){8,14}(?!\w)")
+# Dates (and a date followed by an hour) are not phone numbers.
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}")
+
+
+def redact_contact_details(text):
+    """``text`` with e-mail addresses and phone numbers replaced by :data:`PII_MASK`.
+
+    A simple, documented net (not a PII detector): free text can still name a person. Non-text
+    values (None, NaN) are returned unchanged.
+    """
+    if not isinstance(text, str):
+        return text
+    text = _EMAIL.sub(PII_MASK, text)
+    return _PHONE.sub(lambda m: m.group(0) if _DATE.search(m.group(0)) else PII_MASK, text)
+
+
+def secure_customer_rows(
+    ctx: AccessContext, df: pd.DataFrame, free_text: Iterable[str] = ()
+) -> pd.DataFrame:
+    """Customer-level rows (a contact's survey, its comment) as ``ctx`` may see them: for an
+    analyst, without customer identifiers or record keys, and with phone numbers and e-mail
+    addresses masked in the ``free_text`` columns."""
+    ctx = require_access(ctx)
+    if ctx.sees_customer_identifiers:
+        return df
+    df = mask_customer_columns(ctx, df)
+    text = [c for c in free_text if c in df.columns]
+    if text:
+        df = df.assign(**{c: df[c].map(redact_contact_details) for c in text})
+    return df
+
+
+# --- raw landing data (Data health) ----------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def landing_pii_columns() -> frozenset[str]:
+    """Columns the landing contract (orchestration/contracts/landing.yml) marks ``pii: true``,
+    in any table: caller phone, CRM phone and e-mail, survey comment."""
+    return frozenset(c.name for t in load_contract() for c in t.columns if c.pii)
+
+
+def _is_sensitive_example_column(ctx: AccessContext, name: str) -> bool:
+    n = str(name).lower()
+    if n in landing_pii_columns():
+        return True
+    return not ctx.sees_customer_identifiers and is_customer_identifier_column(n)
+
+
+def _redact_example_value(value, sensitive: bool):
+    if value is None:
+        return None
+    if sensitive or isinstance(value, dict | list):
+        return PII_MASK  # nested values are not inspected: masked whole (fail closed)
+    return redact_contact_details(value)
+
+
+def redact_check_examples(ctx: AccessContext, examples, column_name=None):
+    """Failed-check examples (JSON text: a list of failing values of ``column_name``, or of
+    rows keyed by column) as ``ctx`` may see them.
+
+    Directors: unchanged. Others: values of PII columns of the landing contract masked (and,
+    for analysts, of customer identifier columns), phone numbers and e-mail addresses masked in
+    every other text value; the file/row lineage stays. Text that is not such JSON is withheld
+    (None), never passed through.
+    """
+    ctx = require_access(ctx)
+    if ctx.sees_raw_landing_data or examples is None:
+        return examples
+    try:
+        items = json.loads(examples)
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(items, list):
+        return None
+    tested = [c.strip() for c in str(column_name or "").split(",") if c.strip()]
+    values_sensitive = any(_is_sensitive_example_column(ctx, c) for c in tested)
+    out = []
+    for item in items:
+        if isinstance(item, dict):
+            out.append(
+                {
+                    k: v
+                    if str(k).startswith("_source_")
+                    else _redact_example_value(v, _is_sensitive_example_column(ctx, k))
+                    for k, v in item.items()
+                }
+            )
+        else:
+            out.append(_redact_example_value(item, values_sensitive))
+    return json.dumps(out, default=str, ensure_ascii=False)
+
+
+def withhold_raw_lines(ctx: AccessContext, df: pd.DataFrame) -> pd.DataFrame:
+    """Quarantined rows as ``ctx`` may see them: the raw line only for directors.
+
+    The raw line cannot be masked field by field with confidence: the loader accepts a file's
+    columns in any order and with extra columns, and the snapshot does not keep the file's
+    header, so the contract's column order may not be the line's (and an unreadable record has
+    no fields at all). File, line and reason stay for everyone; the reason is built by the
+    loader from column names and the values of typed columns only (never of a PII column,
+    which are free-text strings without value rules: orchestration.lib.ingest._problem_exprs).
+    """
+    ctx = require_access(ctx)
+    if ctx.sees_raw_landing_data or "raw_line" not in df.columns:
+        return df
+    return df.assign(raw_line=pd.Series([None] * len(df), index=df.index, dtype="object"))
 
 
 # --- semantic layer --------------------------------------------------------------------------

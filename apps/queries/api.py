@@ -2,11 +2,12 @@
 
 Every cached function takes the snapshot version (path, inode, mtime) as its first argument,
 so publishing a new snapshot invalidates the cache immediately; the TTL only bounds memory.
-KPI numbers (the Overview tiles) come from the semantic layer: MetricFlow compiles each
-request from the one definition of every metric (dbt_project/models/semantic) and the SQL runs
-read-only on the snapshot (apps.queries.semantic). The engine is a cached resource per semantic
-manifest file; compiled SQL is cached inside it. The interval chart and the queue table still
-read the marts with plain SQL (apps.queries.service).
+Every number of the Overview (tiles, daily trend, interval chart, queue table, what changed)
+comes from the semantic layer: MetricFlow compiles each request from the one definition of
+every metric (dbt_project/models/semantic) and the SQL runs read-only on the snapshot
+(apps.queries.semantic). The engine is a cached resource per semantic manifest file; compiled
+SQL is cached inside it. Only the sidebar's options (queues, date bounds) are plain SQL
+(apps.queries.service.filter_options).
 """
 
 from __future__ import annotations
@@ -33,10 +34,12 @@ __all__ = [
     "KpiSummary",
     "ServiceFilters",
     "SnapshotVersion",
+    "daily_trend",
     "filter_options",
     "kpi_summary",
     "metric_catalog",
     "metric_query",
+    "queue_changes",
     "queue_table",
     "saved_query",
     "semantic_layer",
@@ -83,17 +86,19 @@ def _metric_query(
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def _service_level_by_interval(
-    version: SnapshotVersion, f: ServiceFilters, day: date
+def _queue_table(
+    version: SnapshotVersion, manifest: tuple[str, int], f: ServiceFilters
 ) -> pd.DataFrame:
-    with connect(version.path) as con:
-        return service.service_level_by_interval(con, f, day)
+    return semantic.overview_queue_table(
+        _semantic_layer(*manifest), f, version.path, queues=_filter_options(version).queues
+    )
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def _queue_table(version: SnapshotVersion, f: ServiceFilters) -> pd.DataFrame:
-    with connect(version.path) as con:
-        return service.queue_table(con, f)
+def _daily_trend(
+    version: SnapshotVersion, manifest: tuple[str, int], f: ServiceFilters
+) -> pd.DataFrame:
+    return semantic.overview_daily_trend(_semantic_layer(*manifest), f, version.path)
 
 
 def filter_options() -> FilterOptions:
@@ -126,11 +131,26 @@ def saved_query(name: str, where: tuple[str, ...] = (), limit: int | None = None
 
 
 def service_level_by_interval(f: ServiceFilters, day: date) -> pd.DataFrame:
-    return _service_level_by_interval(snapshot_version(), f, day)
+    """The 30-minute local intervals of ``day`` with the queue metrics, queues summed: the
+    Queues page's request (apps.queries.queues.day_intervals) and its cache entry."""
+    from apps.queries import page_api  # page_api imports this module
+
+    return page_api.queue_day_intervals(f, day)
 
 
 def queue_table(f: ServiceFilters) -> pd.DataFrame:
-    return _queue_table(snapshot_version(), f)
+    """Per queue the filters allow (queues without contacts too): the tiles' metrics."""
+    return _queue_table(snapshot_version(), _manifest_key(), f)
+
+
+def daily_trend(f: ServiceFilters) -> pd.DataFrame:
+    """Per local day of the period: offered, service level and its target, ASA, abandonment."""
+    return _daily_trend(snapshot_version(), _manifest_key(), f)
+
+
+def queue_changes(f: ServiceFilters) -> pd.DataFrame:
+    """The queues whose service level or volume moved most against the previous period."""
+    return semantic.overview_changes(queue_table(f), queue_table(f.previous_period()))
 
 
 # --- Access and the Agents page -------------------------------------------------------------

@@ -8,12 +8,25 @@ and ``ops.publication`` (when the snapshot was published, by which run, tables a
 plus the latest event time of each landing table's data in the marts. Every ops table is
 optional (an older snapshot, or a pipeline that has not run the checks yet): a missing table
 reads as empty.
+
+Access: the quarantined raw line and failed-check examples are raw landing data (phone
+numbers, e-mails, free text that staging hashes or drops), so the functions returning them
+take the access context and apply the rule of apps.queries.access before returning: the raw
+line for directors only, examples with PII values masked for everyone else. File, line and
+reason stay visible to every role. The other functions return counts and metadata only.
 """
 
 from __future__ import annotations
 
 import duckdb
 import pandas as pd
+
+from apps.queries.access import (
+    AccessContext,
+    redact_check_examples,
+    require_access,
+    withhold_raw_lines,
+)
 
 # Landing table -> (mart relation, event-time column): where the newest event of that
 # source shows in the published data. Tables without an event time map to None.
@@ -158,8 +171,10 @@ def check_summary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def failed_expectations(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The failed expectations of each check's latest evaluation, with counts and examples."""
+def failed_expectations(con: duckdb.DuckDBPyConnection, *, access: AccessContext) -> pd.DataFrame:
+    """The failed expectations of each check's latest evaluation, with counts and examples
+    (JSON text; PII values masked unless ``access`` sees raw landing data)."""
+    require_access(access)  # fail closed
     if not _exists(con, "ops", "check_results"):
         return pd.DataFrame(
             columns=[
@@ -167,7 +182,7 @@ def failed_expectations(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                 "unexpected_count", "examples", "evaluated_at",
             ]
         )
-    return con.execute(
+    df = con.execute(
         """
         with latest as (
             select check_name, asset_key, max(evaluated_at) as evaluated_at
@@ -185,6 +200,12 @@ def failed_expectations(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                  r.unexpected_count desc nulls last, r.asset_key, r.expectation
         """
     ).df()
+    if not access.sees_raw_landing_data:
+        df["examples"] = [
+            redact_check_examples(access, ex, col)
+            for ex, col in zip(df["examples"], df["column_name"], strict=True)
+        ]
+    return df
 
 
 def quarantine_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -202,13 +223,18 @@ def quarantine_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def latest_quarantined(con: duckdb.DuckDBPyConnection, limit: int = 100) -> pd.DataFrame:
+def latest_quarantined(
+    con: duckdb.DuckDBPyConnection, *, access: AccessContext, limit: int = 100
+) -> pd.DataFrame:
+    """The newest quarantined rows: file, line, reason, and the raw line (directors only;
+    ``None`` for other roles)."""
+    require_access(access)  # fail closed
     if not _exists(con, "ops", "quarantine"):
         return pd.DataFrame(
             columns=["quarantined_at", "family", "table_name", "source_file", "line_number",
                      "reason", "raw_line"]
         )
-    return con.execute(
+    df = con.execute(
         f"""
         select quarantined_at, family, table_name, source_file, line_number, reason, raw_line
         from ops.quarantine
@@ -216,6 +242,7 @@ def latest_quarantined(con: duckdb.DuckDBPyConnection, limit: int = 100) -> pd.D
         limit {int(limit)}
         """
     ).df()
+    return withhold_raw_lines(access, df)
 
 
 def load_accounting(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -137,9 +137,8 @@ def _qa_by(
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def _qa_sections(version: SnapshotVersion, f: ServiceFilters) -> pd.DataFrame:
-    with connect(version.path) as con:
-        return quality.sections(con, f)
+def _qa_sections(version: SnapshotVersion, manifest: Manifest, f: ServiceFilters) -> pd.DataFrame:
+    return quality.sections(_semantic_layer(*manifest), f, version.path)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -161,7 +160,7 @@ def qa_by(f: ServiceFilters, by: str, access: AccessContext) -> pd.DataFrame:
 
 
 def qa_sections(f: ServiceFilters) -> pd.DataFrame:
-    return _qa_sections(snapshot_version(), f)
+    return _qa_sections(snapshot_version(), _manifest_key(), f)
 
 
 def qa_critical_failures(f: ServiceFilters, access: AccessContext) -> pd.DataFrame:
@@ -177,6 +176,14 @@ def _health(version: SnapshotVersion, name: str):
         return getattr(health, name)(con)
 
 
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def _health_scoped(version: SnapshotVersion, name: str, access) -> pd.DataFrame:
+    # Raw landing data (quarantined raw lines, failed-check examples): the result depends on
+    # the role (apps.queries.access), so the access context is part of the cache key.
+    with connect(version.path) as con:
+        return getattr(health, name)(con, access=access)
+
+
 def health_last_run() -> dict:
     return _health(snapshot_version(), "last_run")
 
@@ -189,16 +196,16 @@ def health_checks() -> pd.DataFrame:
     return _health(snapshot_version(), "check_summary")
 
 
-def health_failed_expectations() -> pd.DataFrame:
-    return _health(snapshot_version(), "failed_expectations")
+def health_failed_expectations(access: AccessContext) -> pd.DataFrame:
+    return _health_scoped(snapshot_version(), "failed_expectations", access)
 
 
 def health_quarantine_counts() -> pd.DataFrame:
     return _health(snapshot_version(), "quarantine_counts")
 
 
-def health_latest_quarantined() -> pd.DataFrame:
-    return _health(snapshot_version(), "latest_quarantined")
+def health_latest_quarantined(access: AccessContext) -> pd.DataFrame:
+    return _health_scoped(snapshot_version(), "latest_quarantined", access)
 
 
 def health_load_accounting() -> pd.DataFrame:

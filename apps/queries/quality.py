@@ -6,9 +6,12 @@ day of the evaluated contact's answer, else of the evaluation) and attributed to
 team and site of that day. QA is per agent, not per queue: the sidebar's date, site and team
 filters apply; queue and line-of-business filters do not.
 
-Form sections are not in the semantic layer (fct_qa_evaluation_sections has no semantic
-model): the section score is the mean of the evaluations' section scores (the same
-"mean of evaluations" method as qa_score's default), computed with plain SQL.
+Form sections come from the semantic layer too (sem_qa_evaluation_sections.yml over
+fct_qa_evaluation_sections: qa_section_score, qa_section_evaluations,
+qa_section_critical_failures_metric). The section score aggregates the evaluations' section
+scores with the same method as qa_score (var qa_agent_score_method; default: mean of the
+evaluations' section scores). The section model has no site of its own: the site filter goes
+through the evaluation (``evaluation__site``).
 
 Access: agent rows (per-agent metrics and the critical-failure list) are restricted in SQL to
 the teams the access context allows (apps.queries.access; no context = error).
@@ -31,6 +34,13 @@ QA_METRICS = (
     "qa_critical_failures_metric",
     "qa_critical_failure_rate",
 )
+SECTION_METRICS = (
+    "qa_section_score",
+    "qa_section_evaluations",
+    "qa_section_critical_failures_metric",
+)
+SECTION_FORM = "evaluation_section__form_id"
+SECTION = "evaluation_section__section"
 BREAKDOWNS = {
     "team": ("team", "team__team_name"),
     "agent": ("agent", "agent__full_name", "team"),
@@ -41,6 +51,17 @@ def qa_where(f: ServiceFilters) -> tuple[str, ...]:
     where = [date_range_filter(f.start_date, f.end_date)]
     if f.site_ids:
         where.append(f"{{{{ Entity('site') }}}} in {in_list(f.site_ids)}")
+    team_ids = getattr(f, "team_ids", ())
+    if team_ids:
+        where.append(f"{{{{ Entity('team') }}}} in {in_list(team_ids)}")
+    return tuple(where)
+
+
+def section_where(f: ServiceFilters) -> tuple[str, ...]:
+    """:func:`qa_where` for the section metrics: their site is the evaluation's."""
+    where = [date_range_filter(f.start_date, f.end_date)]
+    if f.site_ids:
+        where.append(f"{{{{ Entity('evaluation__site') }}}} in {in_list(f.site_ids)}")
     team_ids = getattr(f, "team_ids", ())
     if team_ids:
         where.append(f"{{{{ Entity('team') }}}} in {in_list(team_ids)}")
@@ -95,6 +116,23 @@ def qa_by(
     )
 
 
+def sections(
+    layer: SemanticLayer, f: ServiceFilters, path: Path | str | None = None
+) -> pd.DataFrame:
+    """Per form x section (center level): the section score in percent points (0-100), the
+    evaluated sections and those with a failed critical question; lowest score first per form."""
+    df = layer.query(
+        MetricQuery(
+            metrics=SECTION_METRICS,
+            group_by=(SECTION_FORM, SECTION),
+            where=section_where(f),
+            order_by=(SECTION_FORM, "qa_section_score", SECTION),
+        ),
+        path,
+    )
+    return df.rename(columns={SECTION_FORM: "form_id", SECTION: "section"})
+
+
 # --- rows (plain SQL over the marts) -------------------------------------------------------
 
 
@@ -110,27 +148,6 @@ def _eval_conditions(f: ServiceFilters, alias: str = "e") -> tuple[str, list]:
             clauses.append(clause)
             params.extend(more)
     return " and ".join(clauses), params
-
-
-def sections(con: duckdb.DuckDBPyConnection, f: ServiceFilters) -> pd.DataFrame:
-    """Per form x section: mean section score (percent), evaluations, and how many of those
-    evaluations had a critical failure (center level)."""
-    where, params = _eval_conditions(f)
-    return con.execute(
-        f"""
-        select s.form_id, s.section,
-               avg(s.score_pct) as section_score_pct,
-               count(distinct s.evaluation_id) as evaluations,
-               count(distinct case when e.has_critical_failure then s.evaluation_id end)
-                   as evaluations_with_critical_failure
-        from fct_qa_evaluation_sections as s
-        join fct_qa_evaluations as e on e.evaluation_id = s.evaluation_id
-        where {where}
-        group by s.form_id, s.section
-        order by s.form_id, section_score_pct
-        """,
-        params,
-    ).df()
 
 
 def critical_failures(

@@ -378,3 +378,188 @@ def saved_query(
         MetricQuery(saved_query=name, where=tuple(where), order_by=tuple(order_by), limit=limit),
         snapshot_path,
     )
+
+
+# --- the Overview page: daily trend, per-queue table, what changed -------------------------
+# The interval chart of one day is the Queues page's request (apps.queries.queues.day_intervals).
+
+OVERVIEW_TREND_METRICS = (
+    "offered_contacts",
+    "service_level",
+    "service_level_target",
+    "average_speed_of_answer",
+    "abandonment_rate",
+)
+OVERVIEW_QUEUE_GROUP_BY = ("queue", "queue__queue_name", "queue__line_of_business")
+_OVERVIEW_COUNTS = (
+    "offered_contacts",
+    "answered_contacts",
+    "abandoned_contacts",
+    "handled_contacts",
+    "csat_responses_metric",
+)
+
+
+def overview_daily_trend(
+    layer: SemanticLayer, f: ServiceFilters, snapshot_path: Path | str | None = None
+) -> pd.DataFrame:
+    """The headline queue metrics per local day (``metric_time__day``) of the period.
+
+    One row per day of the period, in order, ``day`` a date; a day the snapshot has no queue
+    intervals for keeps its row with every metric empty, so a chart shows a gap, not a line
+    drawn across the missing day.
+    """
+    df = layer.query(
+        MetricQuery(
+            metrics=OVERVIEW_TREND_METRICS,
+            group_by=("metric_time__day",),
+            where=service_filters_where(f),
+            order_by=("metric_time__day",),
+        ),
+        snapshot_path,
+    )
+    df = df.rename(columns={"metric_time__day": "day"})
+    df["day"] = pd.to_datetime(df["day"]).dt.date
+    days = pd.Index(
+        pd.date_range(f.start_date, f.end_date, freq="D").date, name="day", dtype="object"
+    )
+    return df.set_index("day").reindex(days).reset_index()
+
+
+def _matching_queues(queues: pd.DataFrame, f: ServiceFilters) -> pd.DataFrame:
+    keep = pd.Series(True, index=queues.index)
+    for column, values in (
+        ("site_id", f.site_ids),
+        ("queue_id", f.queue_ids),
+        ("line_of_business", f.lines_of_business),
+    ):
+        if values:
+            keep &= queues[column].isin(values)
+    return queues.loc[keep, ["queue_id", "queue_name", "line_of_business"]]
+
+
+def overview_queue_table(
+    layer: SemanticLayer,
+    f: ServiceFilters,
+    snapshot_path: Path | str | None = None,
+    *,
+    queues: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per queue: the Overview tiles' metrics grouped by the ``queue`` entity.
+
+    Columns: queue_id, queue_name, line_of_business and the metrics of
+    :data:`OVERVIEW_KPI_METRICS` and :data:`OVERVIEW_SURVEY_METRICS` (two requests: queue
+    intervals and surveys are different semantic models). ``queues`` (queue_id, queue_name,
+    line_of_business, site_id; the sidebar's list) adds the queues the filters allow that had
+    no contacts: counts 0, ratios and target empty. Ordered by queue name.
+    """
+    where = service_filters_where(f)
+    table = layer.query(
+        MetricQuery(
+            metrics=OVERVIEW_KPI_METRICS,
+            group_by=OVERVIEW_QUEUE_GROUP_BY,
+            where=where,
+            order_by=("queue__queue_name",),
+        ),
+        snapshot_path,
+    ).rename(
+        columns={
+            "queue": "queue_id",
+            "queue__queue_name": "queue_name",
+            "queue__line_of_business": "line_of_business",
+        }
+    )
+    survey = layer.query(
+        MetricQuery(metrics=OVERVIEW_SURVEY_METRICS, group_by=("queue",), where=where),
+        snapshot_path,
+    ).rename(columns={"queue": "queue_id"})
+    table = table.merge(survey, on="queue_id", how="outer")
+    if queues is not None:
+        names = ["queue_id", "queue_name", "line_of_business"]
+        listed = pd.concat([_matching_queues(queues, f), table[names]]).drop_duplicates("queue_id")
+        table = listed.merge(table.drop(columns=names[1:]), on="queue_id", how="outer")
+    table["queue_name"] = table["queue_name"].fillna(table["queue_id"])
+    for column in _OVERVIEW_COUNTS:
+        table[column] = table[column].fillna(0).astype("int64")
+    columns = ["queue_id", "queue_name", "line_of_business"]
+    columns += [m for m in (*OVERVIEW_KPI_METRICS, *OVERVIEW_SURVEY_METRICS) if m not in columns]
+    return table[columns].sort_values(["queue_name", "queue_id"], ignore_index=True)
+
+
+def overview_changes(
+    current: pd.DataFrame,
+    previous: pd.DataFrame,
+    *,
+    min_sl_points: float = 1.0,
+    min_volume_share: float = 0.05,
+    limit: int = 3,
+) -> pd.DataFrame:
+    """The queues whose service level or offered volume moved most against the previous period.
+
+    ``current``/``previous`` are :func:`overview_queue_table` results for the two periods.
+    Service level: the largest absolute changes of at least ``min_sl_points`` percentage points,
+    among queues with a service level in both periods. Volume: the largest absolute changes in
+    offered contacts of at least ``min_volume_share`` of the previous volume (a queue with no
+    contacts in one of the periods always qualifies). At most ``limit`` of each, largest first.
+
+    Columns: kind (``service_level`` | ``offered_contacts``), queue_id, queue_name, previous,
+    current, change (fraction points for service level, contacts for volume), change_share
+    (volume change / previous volume; empty when the previous volume is 0) and target (the
+    current period's service-level target).
+    """
+    columns = [
+        "kind",
+        "queue_id",
+        "queue_name",
+        "previous",
+        "current",
+        "change",
+        "change_share",
+        "target",
+    ]
+    both = current.merge(
+        previous[["queue_id", "offered_contacts", "service_level"]],
+        on="queue_id",
+        how="outer",
+        suffixes=("", "_previous"),
+    )
+    both["queue_name"] = both["queue_name"].fillna(both["queue_id"])
+    rows = []
+    sl = both.dropna(subset=["service_level", "service_level_previous"])
+    sl = sl.assign(change=sl["service_level"] - sl["service_level_previous"])
+    sl = sl[sl["change"].abs() * 100 >= min_sl_points - 1e-9]
+    for r in sl.loc[sl["change"].abs().sort_values(ascending=False).index[:limit]].itertuples():
+        rows.append(
+            (
+                "service_level",
+                r.queue_id,
+                r.queue_name,
+                r.service_level_previous,
+                r.service_level,
+                r.change,
+                None,
+                r.service_level_target,
+            )
+        )
+    vol = both.assign(
+        current=both["offered_contacts"].fillna(0),
+        previous=both["offered_contacts_previous"].fillna(0),
+    )
+    vol = vol.assign(change=vol["current"] - vol["previous"])
+    share = vol["change"] / vol["previous"].where(vol["previous"] != 0)
+    vol = vol.assign(change_share=share)
+    vol = vol[(vol["change"] != 0) & (share.isna() | (share.abs() >= min_volume_share - 1e-12))]
+    for r in vol.loc[vol["change"].abs().sort_values(ascending=False).index[:limit]].itertuples():
+        rows.append(
+            (
+                "offered_contacts",
+                r.queue_id,
+                r.queue_name,
+                r.previous,
+                r.current,
+                r.change,
+                None if pd.isna(r.change_share) else r.change_share,
+                r.service_level_target,
+            )
+        )
+    return pd.DataFrame(rows, columns=columns)

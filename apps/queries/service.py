@@ -1,4 +1,11 @@
-"""Service KPIs (queue side and survey side) over the published marts.
+"""The sidebar's filter options, and a plain-SQL reference of the service KPIs over the marts.
+
+The app reads only :func:`filter_options` from here. Every number a page shows comes from the
+semantic layer (apps.queries.semantic, apps.queries.queues); :func:`kpi_summary`,
+:func:`service_level_by_interval` and :func:`queue_table` are an independent plain-SQL
+computation of the same KPIs that the query tests (tests/apps/test_app_service_queries.py,
+test_app_page_queries_access.py) check against the fixture rows, e.g. the service-level policy
+primitives and the two intervals of a daylight-saving fall-back hour.
 
 Pure functions: each takes an open DuckDB connection and typed filters, uses ``?`` parameters
 only and reads ``fct_``/``dim_`` relations only. Ratios are computed from sums at query time,
@@ -14,9 +21,6 @@ never as averages of averages (METRICS.md). Definitions used here:
 - CSAT: mean 1-5 score of surveys answered, dated by the day the survey was sent (the day of
   the contact), attributed to the queue of the surveyed contact; the response count is shown
   beside it.
-
-A later implementation (MetricFlow-compiled SQL) can replace these functions one for one: pages
-only see the return types.
 """
 
 from __future__ import annotations

@@ -9,7 +9,9 @@ SQL from the marts (fct_survey_responses, fct_contacts, fct_contact_segments).
 Access: agent-level results honour the access context (apps.queries.access; none = error): a
 supervisor's agent rows are restricted to their own team in SQL (MetricFlow ``where`` on the
 team entity); survey rows (comments, worst contacts) are agent-level detail too, so a
-supervisor's lists hold their own team's surveys only.
+supervisor's lists hold their own team's surveys only. Survey rows are customer-level too:
+for an analyst they come back without the contact and survey ids and with phone numbers and
+e-mail addresses masked in the comment text (access.secure_customer_rows).
 """
 
 from __future__ import annotations
@@ -20,7 +22,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from apps.queries.access import AccessContext, require_access, team_clause
+from apps.queries.access import (
+    AccessContext,
+    require_access,
+    secure_customer_rows,
+    team_clause,
+)
 from apps.queries.filters import ServiceFilters, sql_in
 from apps.queries.semantic import (
     MetricQuery,
@@ -150,7 +157,8 @@ def comments(
     access: AccessContext,
     limit: int = 200,
 ) -> pd.DataFrame:
-    """The latest survey comments (newest answer first), optionally only these CSAT scores."""
+    """The latest survey comments (newest answer first), optionally only these CSAT scores.
+    Customer-level rows: :func:`apps.queries.access.secure_customer_rows` applies."""
     where, params = _survey_conditions(f)
     scope_sql, scope_params = _scope_condition(access)
     where += scope_sql
@@ -159,7 +167,7 @@ def comments(
         clause, more = sql_in("s.csat", [int(s) for s in scores])
         where += f" and {clause}"
         params += more
-    return con.execute(
+    df = con.execute(
         f"""
         select s.responded_at, s.sent_date, s.csat, s.nps, s.is_resolved,
                s.comment, q.queue_name, {_AGENT_COLUMNS}, s.response_id, s.contact_id
@@ -173,6 +181,7 @@ def comments(
         """,
         params,
     ).df()
+    return secure_customer_rows(access, df, free_text=("comment",))
 
 
 def worst_contacts(
@@ -183,14 +192,15 @@ def worst_contacts(
     limit: int = 50,
 ) -> pd.DataFrame:
     """Answered surveys with CSAT 1-2 or an NPS detractor, worst first, with the contact's
-    total queue wait (all its segments) and handle time (talk + hold + ACW)."""
+    total queue wait (all its segments) and handle time (talk + hold + ACW). Customer-level
+    rows: :func:`apps.queries.access.secure_customer_rows` applies."""
     where, params = _survey_conditions(f)
     scope_sql, scope_params = _scope_condition(access)
     where += scope_sql
     params += scope_params
     # the worst surveys are picked first, so the contact facts (millions of segments at a
     # year of a 500-seat center) are read only for those contacts, not aggregated whole
-    return con.execute(
+    df = con.execute(
         f"""
         with worst as (
             select s.responded_at, s.sent_date, s.csat, s.nps, s.is_resolved, s.comment,
@@ -227,3 +237,4 @@ def worst_contacts(
         """,
         params,
     ).df()
+    return secure_customer_rows(access, df, free_text=("comment",))

@@ -4,22 +4,38 @@ Supervisor: every query function that returns agent-level rows is called with a 
 context for team t1, and no row of another team comes back (SQL and semantic-layer paths).
 Director: every agent. Analyst: no customer identifier in any row-level result, and semantic
 requests by customer are refused.
+
+Raw landing data and customer free text (``pii_env``: a copy of the fixture snapshot with a
+quarantined row, a failed-check example and a survey comment holding a phone number, an e-mail
+address and a CRM customer id): the director sees them; an analyst never does, neither from the
+query functions, nor the cached page wrappers, nor anywhere on the rendered pages; a supervisor
+gets no raw line and masked PII in examples.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import csv
+import io
+import json
+import shutil
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 
-from apps.queries import agents, quality, voice
+from apps.queries import agents, health, quality, voice
 from apps.queries.access import (
     CUSTOMER_IDENTIFIER_COLUMNS,
+    PII_MASK,
     AccessContext,
     AccessDeniedError,
+    is_customer_identifier_column,
+    landing_pii_columns,
     mask_customer_columns,
+    redact_check_examples,
+    redact_contact_details,
     saved_query_group_by,
     secure_metric_query,
     supervised_team_ids,
@@ -78,6 +94,8 @@ def test_supervisor_queries_never_return_another_teams_agent_rows(env):
     for name, df in results.items():
         if name.startswith("agents.agent_trend"):
             continue
+        # t1 has rows in every one of them: the subset checks below are not vacuous.
+        assert not df.empty, name
         if "agent_id" in df.columns:
             assert set(df["agent_id"].dropna()) <= t1_agents, name
         if {"team_id", "team"} & set(df.columns):
@@ -136,6 +154,9 @@ def test_a_missing_access_context_fails_closed(env):
         calls["voice.comments"] = lambda: voice.comments(con, f, access=None)
         calls["voice.worst_contacts"] = lambda: voice.worst_contacts(con, f, access=None)
         calls["quality.critical_failures"] = lambda: quality.critical_failures(con, f, access=None)
+        calls["health.latest_quarantined"] = lambda: health.latest_quarantined(con, access=None)
+        calls["health.failed_expectations"] = lambda: health.failed_expectations(con, access=None)
+        calls["redact_check_examples"] = lambda: redact_check_examples(None, "[]")
         for name, call in calls.items():
             with pytest.raises(AccessDeniedError):
                 call()
@@ -208,6 +229,16 @@ def test_analysts_never_get_customer_identifiers(env):
     for name, df in results.items():
         leaked = {c.lower() for c in df.columns} & CUSTOMER_IDENTIFIER_COLUMNS
         assert not leaked, f"{name} returns {leaked}"
+        assert not [c for c in df.columns if is_customer_identifier_column(c)], name
+    # The survey lists are not empty for the analyst (the checks above are not vacuous), and
+    # they lose the contact and survey ids, which the director keeps.
+    for name in ("voice.comments", "voice.worst_contacts"):
+        assert not results[name].empty, name
+        assert not {"contact_id", "response_id"} & set(results[name].columns), name
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert {"contact_id", "response_id"} <= set(
+            voice.worst_contacts(con, f, access=DIRECTOR).columns
+        )
     # The director still gets them (the masking is role-based, not a missing column).
     with duckdb.connect(str(path), read_only=True) as con:
         raw = con.execute("select * from fct_contacts").df()
@@ -270,3 +301,292 @@ def test_the_app_shows_a_supervisor_only_their_agents_on_every_agent_page(servin
                 names |= set(df[col].dropna())
     assert names and "Grace Hopper" not in names
     _ = date, timedelta  # (imported for readers extending the period checks)
+
+
+# --- raw landing data and customer free text ------------------------------------------------
+
+PHONE_E164 = "+447700900123"
+PHONE_TEXT = "+44 7700 900123"
+EMAIL = "jo.bloggs@example.com"
+CUSTOMER_ID = "CRM-88412"
+# Every spelling of the fixture's PII that must never reach an analyst.
+PII_VALUES = (PHONE_E164, PHONE_TEXT, "7700900123", "7700 900123", EMAIL, "jo.bloggs", CUSTOMER_ID)
+PII_COMMENT = f"Nobody called back. Ring me on {PHONE_TEXT} or write to {EMAIL} before Friday."
+CALLS_FILE = "acd/calls/calls_2024-03-28_pii.csv"
+CUSTOMERS_FILE = "crm/customers/customers_2024-03-28.csv"
+
+
+def _csv_line(values: dict, columns: tuple[str, ...]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow([values.get(c, "") for c in columns])
+    return out.getvalue()
+
+
+def _leaks(text: str) -> list[str]:
+    return [v for v in PII_VALUES if v in text]
+
+
+@pytest.fixture
+def pii_env(serving_fixture, tmp_path, monkeypatch):
+    """A copy of the fixture snapshot with PII in quarantine, check examples and a comment;
+    the app points at it. Returns (path, filters of the app's default period, the survey id)."""
+    from orchestration.contracts import get_table
+
+    folder = tmp_path / "serving"
+    folder.mkdir()
+    path = folder / "warehouse.duckdb"  # same stem: the manifest's catalog is "warehouse"
+    shutil.copyfile(serving_fixture.path, path)
+    shutil.copyfile(
+        Path(serving_fixture.path).parent / "semantic_manifest.json",
+        folder / "semantic_manifest.json",
+    )
+    at = datetime(2024, 3, 29, 6, 0)  # newer than the fixture's rows: first in every list
+    calls = get_table("acd", "calls")
+    customers = get_table("crm", "customers")
+    call_line = _csv_line(
+        {
+            "segment_id": "s-pii",
+            "contact_id": "c-pii",
+            "segment_seq": "1",
+            "channel": "voice",
+            "direction": "inbound",
+            "queue_id": "q_billing",
+            "customer_id": CUSTOMER_ID,
+            "customer_phone": PHONE_E164,
+            "entered_queue_at": "yesterday",
+            "ended_at": "2024-03-28T10:05:00+00:00",
+            "outcome": "abandoned",
+            "talk_seconds": "0",
+            "hold_seconds": "0",
+            "hold_count": "0",
+            "acw_seconds": "0",
+            "updated_at": "2024-03-28T10:05:00+00:00",
+        },
+        calls.column_names,
+    )
+    customer_line = _csv_line(
+        {
+            "customer_id": CUSTOMER_ID,
+            "segment": "consumer",
+            "phone": PHONE_TEXT,
+            "email": EMAIL,
+            "created_at": "last year",
+        },
+        customers.column_names,
+    )
+    examples_rows = json.dumps(
+        [
+            {
+                "created_at": "last year",
+                "customer_id": CUSTOMER_ID,
+                "phone": PHONE_TEXT,
+                "email": EMAIL,
+                "_source_file": CUSTOMERS_FILE,
+                "_source_row": 2,
+            }
+        ]
+    )
+    with duckdb.connect(str(path)) as con:
+        con.executemany(
+            "insert into ops.quarantine values ('d-pii', ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    "acd",
+                    "calls",
+                    CALLS_FILE,
+                    2,
+                    call_line,
+                    "entered_queue_at: yesterday is not an ISO 8601 timestamp with a UTC offset",
+                    at,
+                ),
+                (
+                    "crm",
+                    "customers",
+                    CUSTOMERS_FILE,
+                    2,
+                    customer_line,
+                    "created_at: last year is not an ISO 8601 timestamp with a UTC offset",
+                    at,
+                ),
+            ],
+        )
+        con.executemany(
+            "insert into ops.check_results values ('gx_landing_suite', 'crm/customers', "
+            "'raw_crm__customers', ?, ?, 'critical', false, 1, 50.0, null, ?, '{}', 2, null, "
+            "?, 'r1')",
+            [
+                ("expect_column_values_to_match_strftime_format", "created_at", examples_rows, at),
+                ("expect_column_values_to_match_regex", "email", json.dumps([EMAIL]), at),
+                (
+                    "expect_column_values_to_not_be_null",
+                    "customer_id",
+                    json.dumps([CUSTOMER_ID]),
+                    at,
+                ),
+            ],
+        )
+        survey = con.execute(
+            "select response_id, sent_date from fct_survey_responses where is_responded "
+            "and sent_date <= ? order by sent_date desc, response_id limit 1",
+            [serving_fixture.last_day],
+        ).fetchone()
+        con.execute(
+            "update fct_survey_responses set csat = 1, nps = 0, is_detractor = true, "
+            "is_promoter = false, is_csat_top2box = false, comment = ?, "
+            "responded_at = sent_at + interval 3 hour where response_id = ?",
+            [PII_COMMENT, survey[0]],
+        )
+    monkeypatch.setenv("SWITCHBOARD_SERVING", str(path))
+    # The app's default period (the last 7 days) holds the survey.
+    f = ServiceFilters(serving_fixture.last_day - timedelta(days=6), serving_fixture.last_day)
+    assert f.start_date <= survey[1] <= f.end_date
+    return path, f, survey[0]
+
+
+def test_the_contract_marks_the_pii_the_rule_masks():
+    assert {"customer_phone", "phone", "email", "comment"} <= landing_pii_columns()
+
+
+def test_phone_numbers_and_emails_are_masked_in_free_text_but_dates_are_not():
+    assert redact_contact_details(PII_COMMENT) == (
+        f"Nobody called back. Ring me on {PII_MASK} or write to {PII_MASK} before Friday."
+    )
+    for phone in ("(020) 7946-0958", "07700900123", "0044 20 7946 0958", "06.12.34.56.78"):
+        assert redact_contact_details(f"call {phone} now") == f"call {PII_MASK} now", phone
+    for keep in ("on 2024-03-01 08 I waited 45 minutes", "account 12345678", "3 times", None):
+        assert redact_contact_details(keep) == keep
+
+
+def test_an_analyst_gets_quarantined_rows_without_raw_lines_and_the_director_with(pii_env):
+    path, _, _ = pii_env
+    with duckdb.connect(str(path), read_only=True) as con:
+        seen = {
+            who: health.latest_quarantined(con, access=ctx)
+            for who, ctx in (
+                ("director", DIRECTOR),
+                ("analyst", ANALYST),
+                ("supervisor", SUPERVISOR),
+            )
+        }
+    director = seen["director"].set_index("source_file")
+    assert PHONE_E164 in director.loc[CALLS_FILE, "raw_line"]
+    assert EMAIL in director.loc[CUSTOMERS_FILE, "raw_line"]
+    for who in ("analyst", "supervisor"):
+        df = seen[who]
+        assert not _leaks(df.to_csv()), who
+        assert df["raw_line"].isna().all(), who
+        # File, line and reason stay: the row can still be found and fixed.
+        mine = df[df["source_file"].isin([CALLS_FILE, CUSTOMERS_FILE])]
+        assert set(mine["line_number"]) == {2} and len(mine) == 2, who
+        assert mine["reason"].str.contains("is not an ISO 8601 timestamp").all(), who
+        assert len(df) == len(seen["director"]), who
+
+
+def test_failed_check_examples_are_masked_for_everyone_but_the_director(pii_env):
+    path, _, _ = pii_env
+    with duckdb.connect(str(path), read_only=True) as con:
+        director = health.failed_expectations(con, access=DIRECTOR)
+        analyst = health.failed_expectations(con, access=ANALYST)
+        supervisor = health.failed_expectations(con, access=SUPERVISOR)
+    assert EMAIL in director.to_csv() and CUSTOMER_ID in director.to_csv()
+    assert not _leaks(analyst.to_csv())
+    rows = analyst.set_index("column_name")["examples"].map(json.loads)
+    (row,) = rows["created_at"]
+    assert row == {
+        "created_at": "last year",
+        "customer_id": PII_MASK,
+        "phone": PII_MASK,
+        "email": PII_MASK,
+        "_source_file": CUSTOMERS_FILE,
+        "_source_row": 2,
+    }
+    assert rows["email"] == [PII_MASK] and rows["customer_id"] == [PII_MASK]
+    # A supervisor may see customer ids, not the PII that staging hashes away.
+    assert CUSTOMER_ID in supervisor.to_csv()
+    assert not [v for v in (PHONE_TEXT, EMAIL) if v in supervisor.to_csv()]
+    # Examples that are not the expected JSON are withheld, not passed through.
+    assert redact_check_examples(ANALYST, f"oops {EMAIL}", "email") is None
+
+
+def test_an_analysts_survey_rows_have_no_customer_ids_and_masked_comments(pii_env):
+    path, f, response_id = pii_env
+    with duckdb.connect(str(path), read_only=True) as con:
+        lists = {
+            who: (voice.comments(con, f, access=ctx), voice.worst_contacts(con, f, access=ctx))
+            for who, ctx in (("director", DIRECTOR), ("analyst", ANALYST))
+        }
+    for df in lists["director"]:
+        assert PII_COMMENT in set(df["comment"])
+        assert response_id in set(df["response_id"])
+    for df in lists["analyst"]:
+        assert not df.empty
+        assert not [c for c in df.columns if is_customer_identifier_column(c)]
+        assert not _leaks(df.to_csv())
+        assert redact_contact_details(PII_COMMENT) in set(df["comment"])
+        # Comments without contact details are untouched.
+        others = df[df["comment"].notna() & ~df["comment"].str.contains(PII_MASK, regex=False)]
+        assert not others.empty
+
+
+def test_the_cached_page_wrappers_are_keyed_on_the_access_context(pii_env):
+    """A director's cached rows are never served to an analyst (same snapshot, same call)."""
+    from apps.queries import page_api
+
+    path, f, _ = pii_env
+    assert PHONE_E164 in page_api.health_latest_quarantined(DIRECTOR).to_csv()
+    assert EMAIL in page_api.health_failed_expectations(DIRECTOR).to_csv()
+    assert EMAIL in page_api.survey_comments(f, (), DIRECTOR).to_csv()
+    assert "contact_id" in page_api.worst_contacts(f, DIRECTOR).columns
+    for df in (
+        page_api.health_latest_quarantined(ANALYST),
+        page_api.health_failed_expectations(ANALYST),
+        page_api.survey_comments(f, (), ANALYST),
+        page_api.worst_contacts(f, ANALYST),
+    ):
+        assert not df.empty and not _leaks(df.to_csv())
+    assert "contact_id" not in page_api.worst_contacts(f, ANALYST).columns
+
+
+def _rendered_text(at) -> str:
+    """Everything the AppTest rendered: each element's message and each table's cells."""
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        value = getattr(node, "value", None) if type(node).__name__ == "Dataframe" else None
+        if isinstance(value, pd.DataFrame):
+            parts.append(value.to_csv())
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            parts.append(str(proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at.main)
+    walk(at.sidebar)
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("role", ["analyst", "director"])
+def test_customer_voice_and_data_health_render_pii_only_for_the_director(pii_env, role):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apps.auth_helpers import sign_in
+
+    app = str(Path(__file__).resolve().parents[2] / "apps" / "streamlit_app.py")
+    at = sign_in(AppTest.from_file(app, default_timeout=120), role).run()
+    assert not at.exception
+    rendered = {}
+    for page in ("app_pages/customer_voice.py", "app_pages/data_health.py"):
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert len(at.dataframe) >= 3, page
+        rendered[page] = _rendered_text(at)
+    voice_text, health_text = rendered.values()
+    if role == "analyst":
+        assert not _leaks(voice_text) and not _leaks(health_text)
+        assert PII_MASK in voice_text and PII_MASK in health_text
+        assert CALLS_FILE in health_text  # the quarantined row is listed, without its content
+    else:
+        # The same pages show the director the PII: the analyst's check above is not vacuous.
+        assert EMAIL in voice_text and PHONE_TEXT in voice_text
+        assert PHONE_E164 in health_text and EMAIL in health_text

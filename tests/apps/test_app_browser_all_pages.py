@@ -4,8 +4,10 @@ The pages are read from the entrypoint's navigation (every ``url_path=`` in
 apps/streamlit_app.py), so a page added later is visited too. Each visit opens a fresh browser
 session, signs in through the form (tests/apps/auth_helpers.sign_in_js) as a director, clicks
 the page's link in the sidebar navigation and waits until Streamlit has finished running it.
-Screenshots: artifacts/screenshots/page_<url_path>_1440x900.png (git-ignored) for a person to
-look at the layout. The snapshot is the six-week demo built through the real pipeline
+Each page's headline (its first KPI tile, ``stMetric``, or its title when it has no tiles) must
+lie inside the 900 px viewport without scrolling (issue #6: "no page needs scrolling to see its
+headline"). Screenshots: artifacts/screenshots/page_<url_path>_1440x900.png (git-ignored) for a
+person to look at the layout. The snapshot is the six-week demo built through the real pipeline
 (tests/supervision_demo.py, cached in pytest's cache directory; the first run builds it, 2-3
 minutes).
 
@@ -130,25 +132,72 @@ def test_the_navigation_lists_the_issue_pages():
     assert {"overview", "queues", "customer-voice", "quality", "data-health"} <= paths
 
 
+VIEWPORT = (1440, 900)
+
+# The page's headline: the first visible KPI tile in the main area, else the page title (the
+# first visible heading). Visible = has a box (tiles in a hidden tab have none).
+HEADLINE_JS = """(() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (!main) return null;
+  const shown = el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  const tile = Array.from(main.querySelectorAll('[data-testid="stMetric"]')).find(shown);
+  const title = Array.from(main.querySelectorAll('h1, h2')).find(shown);
+  const el = tile || title;
+  if (!el) return null;
+  const r = el.getBoundingClientRect();
+  return {kind: tile ? 'metric' : 'title', text: el.innerText.trim().slice(0, 60),
+          top: r.top, bottom: r.bottom};
+})()"""
+# How far any scroll container has scrolled (0 when the page is seen as it opens).
+SCROLLED_JS = (
+    "Math.max(window.scrollY, ...Array.from(document.querySelectorAll("
+    '\'[data-testid="stMain"], [data-testid="stAppViewContainer"], '
+    '[data-testid="stAppScrollToBottomContainer"], section.main\'))'
+    ".map(e => e.scrollTop))"
+)
+# Ready: rendered, and the headline exists (tiles or title drawn, not a skeleton).
+HEADLINE_READY_JS = f"!!({HEADLINE_JS})"
+PAGE_STATE_JS = (
+    "({errors: Array.from(document.querySelectorAll('[data-testid=\"stAlertContentError\"]'))"
+    f".map(e => e.innerText), headline: {HEADLINE_JS}, scrolled: {SCROLLED_JS}, "
+    "viewport: window.innerHeight})"
+)
+
+
+def _assert_headline_in_view(state: dict, page: str, shot: Path) -> None:
+    headline = state["headline"]
+    assert headline is not None, f"{page}: no KPI tile and no title found; see {shot}"
+    assert state["viewport"] == VIEWPORT[1]
+    assert state["scrolled"] == 0, f"{page}: the page was scrolled ({state['scrolled']} px)"
+    assert 0 <= headline["top"] and headline["bottom"] <= VIEWPORT[1], (
+        f"{page}: headline {headline['kind']} {headline['text']!r} spans "
+        f"{headline['top']:.0f}-{headline['bottom']:.0f} px, outside the {VIEWPORT[1]} px "
+        f"viewport; see {shot}"
+    )
+
+
 @pytest.mark.parametrize(("url_path", "is_default"), PAGES, ids=[p for p, _ in PAGES])
-def test_page_renders_signed_in_without_an_exception(served_app, url_path, is_default):
+def test_page_renders_signed_in_without_an_exception_and_shows_its_headline(
+    served_app, url_path, is_default
+):
     out = SHOTS / f"page_{url_path}_1440x900.png"
     result = screenshot(
         f"{served_app}/",
         out,
-        width=1440,
-        height=900,
-        wait_js=sign_in_js(_nav_js(url_path, is_default)),
+        width=VIEWPORT[0],
+        height=VIEWPORT[1],
+        wait_js=sign_in_js(f"{_nav_js(url_path, is_default)} && {HEADLINE_READY_JS}"),
         timeout=120,
         settle=1.5,
-        collect_js=(
-            "Array.from(document.querySelectorAll('[data-testid=\"stAlertContentError\"]'))"
-            ".map(e => e.innerText)"
-        ),
+        collect_js=PAGE_STATE_JS,
     )
     assert result.ready, f"{url_path} did not finish rendering; see {out}"
     assert result.exceptions == [], result.exceptions
-    assert result.collected == [], f"error boxes on {url_path}: {result.collected}"
+    state = result.collected
+    assert state["errors"] == [], f"error boxes on {url_path}: {state['errors']}"
+    _assert_headline_in_view(state, url_path, out)
+    if url_path == "overview":
+        assert state["headline"]["kind"] == "metric", state["headline"]
     assert out.stat().st_size > 10_000
 
 
@@ -170,13 +219,24 @@ def test_overview_kpi_tiles_show_the_fixture_numbers(served_fixture_app, serving
         width=1440,
         height=900,
         wait_js=sign_in_js(f"({STREAMLIT_READY_JS}) && {KPI_TILES_JS} && {PLOT_JS}"),
-        collect_js=KPI_TEXT_JS,
+        collect_js=(
+            f"({{kpis: {KPI_TEXT_JS}, state: {PAGE_STATE_JS}, tile_bottoms: "
+            "Array.from(document.querySelectorAll('[data-testid=\"stMetric\"]'))"
+            ".map(m => m.getBoundingClientRect().bottom)})"
+        ),
         timeout=90,
+        settle=1.5,
     )
     assert out.stat().st_size > 10_000
     assert result.exceptions == []
     assert result.ready, f"page did not finish rendering; see {out}"
-    shown = dict(result.collected)
+    state = result.collected["state"]
+    assert state["errors"] == []
+    _assert_headline_in_view(state, "overview (fixture)", out)
+    # All six tiles, not only the first, are in view at 1440x900.
+    bottoms = result.collected["tile_bottoms"]
+    assert len(bottoms) == 6 and max(bottoms) <= VIEWPORT[1], bottoms
+    shown = dict(result.collected["kpis"])
     end = serving_fixture.last_day
     exp = expected(serving_fixture, end - timedelta(days=6), end)
     assert shown["Offered"] == f"{exp['offered']:,}"

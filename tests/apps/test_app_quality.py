@@ -1,17 +1,29 @@
 """AppTest of the Quality page against the fixture snapshot.
 
-Expected values: plain SQL on the fixture's fct_qa_evaluations / fct_qa_evaluation_sections
-(qa_score, default method mean_of_evaluations: sum(score_pct) / count(scored evaluations);
-critical-failure rate = evaluations with a failed critical question / evaluations).
+Every number shown (tiles, table cells, chart values) is checked twice:
+
+- against the semantic layer: the same metrics requested in the test from
+  ``SemanticLayer(manifest).query(MetricQuery(...))`` with the page's filters, on the manifest
+  the fixture parsed from the working tree (the definitions in dbt_project/models/semantic);
+- against plain SQL on the fixture's fct_qa_evaluations / fct_qa_evaluation_sections (qa_score,
+  default method mean_of_evaluations: sum(score_pct) / count(scored evaluations); the section
+  score with the same method over the sections' scores; critical-failure rate = evaluations
+  with a failed critical question / evaluations), independent of apps.queries.
 """
 
+import base64
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import duckdb
+import numpy as np
+import pandas as pd
+import plotly.io as pio
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from apps.queries.semantic import MetricQuery, SemanticLayer, find_manifest, service_filters_where
 from tests.apps.auth_helpers import sign_in
 
 APP = str(Path(__file__).resolve().parents[2] / "apps" / "streamlit_app.py")
@@ -22,6 +34,27 @@ SUMS = """
     count(*) filter (where has_critical_failure),
     count(*) filter (where has_critical_failure) / count(*)
 """
+QA = ("qa_score", "qa_evaluations", "qa_critical_failures_metric", "qa_critical_failure_rate")
+SECTIONS = ("qa_section_score", "qa_section_evaluations", "qa_section_critical_failures_metric")
+SECTION_KEYS = ("evaluation_section__form_id", "evaluation_section__section")
+
+
+@pytest.fixture(scope="module")
+def layer(serving_fixture) -> SemanticLayer:
+    # The manifest conftest's fixture wrote next to the snapshot (where the app finds it too).
+    return SemanticLayer(find_manifest(serving_fixture.path))
+
+
+def _semantic(layer, fx, metrics, group_by=(), *, f, where=()) -> pd.DataFrame:
+    """The semantic layer's numbers for the page's filters (plus ``where``)."""
+    return layer.query(
+        MetricQuery(
+            metrics=tuple(metrics),
+            group_by=tuple(group_by),
+            where=(*service_filters_where(f), *where),
+        ),
+        fx.path,
+    )
 
 
 def _query(path, sql, params=()):
@@ -37,52 +70,280 @@ def _open(role="director", **kw):
     return at
 
 
-def test_tiles_sections_and_teams_equal_plain_sql(serving_env):
+def _filters(at):
+    return at.session_state["service_filters"]
+
+
+def _traces(at, index: int) -> list[dict]:
+    """The chart's traces with x/y as plain lists (plotly encodes arrays as typed arrays)."""
+
+    def plain(v):
+        if isinstance(v, dict) and "bdata" in v:
+            return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"])).tolist()
+        return v
+
+    fig = pio.from_json(at.get("plotly_chart")[index].proto.spec, skip_invalid=True).to_dict()
+    return [{**t, "x": plain(t.get("x")), "y": plain(t.get("y"))} for t in fig["data"]]
+
+
+def test_tiles_and_teams_equal_the_semantic_layer_and_plain_sql(serving_env, layer):
     at = _open()
+    f = _filters(at)
     end = serving_env.last_day
     start = end - timedelta(days=6)
+    assert (f.start_date, f.end_date) == (start, end)
+    tiles = {m.label: m.value for m in at.metric}
+    # The semantic layer, same filters.
+    sem = _semantic(layer, serving_env, QA, f=f).iloc[0]  # one row (a float Series)
+    assert tiles["QA score"] == f"{sem['qa_score']:.1f}%"
+    assert tiles["Evaluations"] == f"{int(sem['qa_evaluations']):,}"
+    assert tiles["Critical failures"] == f"{int(sem['qa_critical_failures_metric']):,}"
+    assert tiles["Critical-failure rate"] == f"{sem['qa_critical_failure_rate'] * 100:.1f}%"
+    # Plain SQL.
     score, n, crit, rate = _query(
         serving_env.path,
         f"select {SUMS} from fct_qa_evaluations where activity_date between ? and ?",
         [start, end],
     )[0]
-    tiles = {m.label: m.value for m in at.metric}
+    assert n > 0 and crit > 0
     assert tiles["QA score"] == f"{score:.1f}%"
     assert tiles["Evaluations"] == f"{n:,}"
     assert tiles["Critical failures"] == f"{crit:,}"
     assert tiles["Critical-failure rate"] == f"{rate * 100:.1f}%"
-    # By team (first table).
+    # By team (first table): the semantic layer per team, then plain SQL.
     teams = at.dataframe[0].value.set_index("Team")
-    for name, t_score, t_n, t_crit, _r in _query(
+    by_team = _semantic(layer, serving_env, QA, ("team__team_name",), f=f)
+    assert sorted(teams.index) == sorted(by_team["team__team_name"])
+    for r in by_team.itertuples():
+        row = teams.loc[r.team__team_name]
+        assert row["QA %"] == pytest.approx(r.qa_score)
+        assert row["Evaluations"] == r.qa_evaluations
+        assert row["Critical failures"] == r.qa_critical_failures_metric
+        assert row["Critical %"] == pytest.approx(r.qa_critical_failure_rate * 100)
+    rows = _query(
         serving_env.path,
         f"select t.team_name, {SUMS} from fct_qa_evaluations e join dim_teams t using (team_id) "
         "where activity_date between ? and ? group by t.team_name",
         [start, end],
-    ):
+    )
+    assert len(rows) == len(teams) == 2
+    for name, t_score, t_n, t_crit, t_rate in rows:
         assert teams.loc[name, "QA %"] == pytest.approx(t_score)
         assert teams.loc[name, "Evaluations"] == t_n
         assert teams.loc[name, "Critical failures"] == t_crit
-    # By form section (horizontal bar chart): mean section score per section.
-    sections = dict(
+        assert teams.loc[name, "Critical %"] == pytest.approx(t_rate * 100)
+    # Critical failures list: exactly the period's failed evaluations, with their own values.
+    failures = at.dataframe[1].value
+    assert len(failures) == crit
+    expected = _query(
+        serving_env.path,
+        "select critical_failure_count, score_pct_before_critical from fct_qa_evaluations "
+        "where activity_date between ? and ? and has_critical_failure "
+        "order by activity_date desc, evaluated_at desc, evaluation_id",
+        [start, end],
+    )
+    assert failures["Critical failed"].tolist() == [r[0] for r in expected]
+    assert failures["Score before critical %"].tolist() == pytest.approx([r[1] for r in expected])
+
+
+def test_trend_chart_equals_the_semantic_layer_and_plain_sql(serving_env, layer):
+    at = _open()
+    f = _filters(at)
+    traces = _traces(at, 0)
+    bars = next(t for t in traces if t["type"] == "bar")
+    line = next(t for t in traces if t["type"] == "scatter")
+    sem = _semantic(layer, serving_env, QA, ("metric_time__day",), f=f)
+    sem_by_day = {
+        f"{pd.Timestamp(d):%a %d %b}": (n, s)
+        for d, n, s in zip(
+            sem["metric_time__day"], sem["qa_evaluations"], sem["qa_score"], strict=True
+        )
+    }
+    sql_by_day = {
+        f"{d:%a %d %b}": (n, s)
+        for d, s, n, _c, _r in _query(
+            serving_env.path,
+            f"select activity_date, {SUMS} from fct_qa_evaluations "
+            "where activity_date between ? and ? group by activity_date",
+            [f.start_date, f.end_date],
+        )
+    }
+    assert len(bars["x"]) == len(sem_by_day) == len(sql_by_day) == f.days
+    for x, n in zip(bars["x"], bars["y"], strict=True):
+        assert n == sem_by_day[x][0] == sql_by_day[x][0]
+    for x, score in zip(line["x"], line["y"], strict=True):
+        assert score == pytest.approx(sem_by_day[x][1])
+        assert score == pytest.approx(sql_by_day[x][1])
+
+
+def test_section_chart_equals_the_semantic_layer_and_plain_sql(serving_env, layer):
+    at = _open()
+    f = _filters(at)
+    bar = _traces(at, 1)[0]
+    assert bar["type"] == "bar" and bar["orientation"] == "h"
+    shown = dict(zip(bar["y"], bar["x"], strict=True))
+    sem = _semantic(layer, serving_env, SECTIONS, SECTION_KEYS, f=f)
+    semantic = {
+        f"{form} · {section}": score
+        for form, section, score in zip(
+            sem["evaluation_section__form_id"],
+            sem["evaluation_section__section"],
+            sem["qa_section_score"],
+            strict=True,
+        )
+    }
+    # Mean of the evaluations' section scores (qa_agent_score_method's default).
+    plain = dict(
+        _query(
+            serving_env.path,
+            "select form_id || ' · ' || section, "
+            "sum(coalesce(score_pct, 0)) / count(score_pct) from fct_qa_evaluation_sections "
+            "where activity_date between ? and ? group by 1",
+            [f.start_date, f.end_date],
+        )
+    )
+    assert set(shown) == set(semantic) == set(plain) and len(shown) == 3
+    for label, value in shown.items():
+        assert value == pytest.approx(semantic[label])
+        assert value == pytest.approx(plain[label])
+    # Lowest score first (the bars read top-down).
+    assert list(bar["x"]) == sorted(bar["x"])
+    # The section counts (in the CSV) against plain SQL.
+    counts = {
+        (form, section): (n, crit)
+        for form, section, n, crit in _query(
+            serving_env.path,
+            "select form_id, section, count(*), count(*) filter (where has_critical_failure) "
+            "from fct_qa_evaluation_sections where activity_date between ? and ? group by 1, 2",
+            [f.start_date, f.end_date],
+        )
+    }
+    for r in sem.itertuples():
+        key = (r.evaluation_section__form_id, r.evaluation_section__section)
+        assert (r.qa_section_evaluations, r.qa_section_critical_failures_metric) == counts[key]
+
+
+def test_the_site_filter_reaches_the_sections_through_the_evaluation(serving_env, layer):
+    """Sections have no site column: the page filters them by the evaluation's site."""
+    at = _open()
+    at.multiselect(key="site").set_value(["NYC"]).run()
+    assert not at.exception
+    f = _filters(at)
+    assert f.site_ids == ("NYC",)
+    shown = dict(zip(_traces(at, 1)[0]["y"], _traces(at, 1)[0]["x"], strict=True))
+    sem = layer.query(
+        MetricQuery(
+            metrics=("qa_section_score",),
+            group_by=SECTION_KEYS,
+            where=(
+                service_filters_where(f)[0],  # the date range (queue site does not apply)
+                "{{ Entity('evaluation__site') }} in ('NYC')",
+            ),
+        ),
+        serving_env.path,
+    )
+    plain = dict(
+        _query(
+            serving_env.path,
+            "select s.form_id || ' · ' || s.section, avg(s.score_pct) "
+            "from fct_qa_evaluation_sections s join fct_qa_evaluations e using (evaluation_id) "
+            "where s.activity_date between ? and ? and e.site_id = 'NYC' group by 1",
+            [f.start_date, f.end_date],
+        )
+    )
+    everyone = dict(
         _query(
             serving_env.path,
             "select form_id || ' · ' || section, avg(score_pct) from fct_qa_evaluation_sections "
             "where activity_date between ? and ? group by 1",
-            [start, end],
+            [f.start_date, f.end_date],
         )
     )
-    bar = at.get("plotly_chart")[1].proto.spec
-    for label in sections:
-        assert label in bar
-    # Critical failures list: exactly the period's failed evaluations.
-    assert len(at.dataframe[1].value) == crit
+    assert plain != pytest.approx(everyone)  # the filter changes the numbers
+    for form, section, score in zip(
+        sem["evaluation_section__form_id"],
+        sem["evaluation_section__section"],
+        sem["qa_section_score"],
+        strict=True,
+    ):
+        label = f"{form} · {section}"
+        assert shown[label] == pytest.approx(score) == pytest.approx(plain[label])
+    # The tiles follow the site too (QA's site is the evaluation's, not a queue's).
+    n = _query(
+        serving_env.path,
+        "select count(*) from fct_qa_evaluations where activity_date between ? and ? "
+        "and site_id = 'NYC'",
+        [f.start_date, f.end_date],
+    )[0][0]
+    assert {m.label: m.value for m in at.metric}["Evaluations"] == f"{n:,}"
 
 
-def test_a_supervisor_sees_only_their_teams_agents(serving_env):
-    at = _open("supervisor", teams=("t2",))
+def _toolbars(at) -> list[tuple[str, set[str]]]:
+    """Per chart/table toolbar, in page order: the CSV button's help text and the metric names
+    whose catalog entries its Definitions popover shows."""
+    buttons, popovers = at.get("download_button"), at.get("popover")
+    assert len(buttons) == len(popovers)
+    return [
+        (b.proto.help, set(re.findall(r"· `(\w+)` \(", " ".join(m.value for m in p.markdown))))
+        for b, p in zip(buttons, popovers, strict=True)
+    ]
+
+
+def test_every_chart_and_table_offers_definitions_and_a_csv(serving_env):
+    at = _open()
+    f = _filters(at)
+    crit = _query(
+        serving_env.path,
+        "select count(*) from fct_qa_evaluations where activity_date between ? and ? "
+        "and has_critical_failure",
+        [f.start_date, f.end_date],
+    )[0][0]
+    # Trend, sections, by team, critical failures: a CSV of what is shown and the catalog
+    # entries of its metrics.
+    assert _toolbars(at) == [
+        (f"Download the data of “quality trend by day” as CSV ({f.days} rows)", set(QA)),
+        ("Download the data of “quality by form section” as CSV (3 rows)", set(SECTIONS)),
+        ("Download the data of “quality by Team” as CSV (2 rows)", set(QA)),
+        (
+            f"Download the data of “quality critical failures” as CSV ({crit} rows)",
+            {"qa_critical_failures_metric", "qa_score"},
+        ),
+    ]
+    text = " ".join(m.value for m in at.markdown)
+    # The catalog's formulas of the QA score and of the section score.
+    assert "sum(score_pct) / count(scored evaluations)" in text
+    assert "sum(section score_pct) / count(scored sections)" in text
+
+
+def test_a_supervisor_sees_only_their_teams_agents(serving_env, layer):
+    # Team t1: the fixture's last 7 days hold critical failures of t1 (none of t2), so the
+    # failure list below cannot pass empty.
+    at = _open("supervisor", teams=("t1",))
     at.segmented_control(key="quality_by").set_value("Agent").run()
     assert not at.exception
-    agents = at.dataframe[0].value
-    assert set(agents["Agent"]) == {"Grace Hopper"}
+    agents = at.dataframe[0].value.set_index("Agent")
+    assert set(agents.index) == {"Ada Lovelace", "Alan Turing"}
+    assert set(agents["Team"]) == {"t1"}
+    # Their numbers: the semantic layer per agent of team t1.
+    f = _filters(at)
+    sem = _semantic(
+        layer, serving_env, QA, ("agent__full_name",), f=f, where=("{{ Entity('team') }} = 't1'",)
+    )
+    assert len(sem) == 2
+    for r in sem.itertuples():
+        assert agents.loc[r.agent__full_name, "QA %"] == pytest.approx(r.qa_score)
+        assert agents.loc[r.agent__full_name, "Evaluations"] == r.qa_evaluations
+        assert agents.loc[r.agent__full_name, "Critical failures"] == (
+            r.qa_critical_failures_metric
+        )
     failures = at.dataframe[1].value
-    assert set(failures["Team"]) <= {"Care New York"}
+    t1_failures = _query(
+        serving_env.path,
+        "select count(*) from fct_qa_evaluations where activity_date between ? and ? "
+        "and has_critical_failure and team_id = 't1'",
+        [f.start_date, f.end_date],
+    )[0][0]
+    assert t1_failures > 0
+    assert len(failures) == t1_failures
+    assert set(failures["Team"]) == {"Care London"}
+    assert set(failures["Agent"]) <= {"Ada Lovelace", "Alan Turing"}

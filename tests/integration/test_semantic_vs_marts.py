@@ -436,6 +436,33 @@ FORECAST_DAILY = Comparison(
     ),
 )
 
+QA_SECTIONS_DAILY = Comparison(
+    name="QA section metrics per form x section x activity date (fct_qa_evaluation_sections)",
+    group_by=("evaluation_section__form_id", "evaluation_section__section", "metric_time__day"),
+    keys=("form_id", "section", "day"),
+    expected_sql="""
+        select form_id, section, activity_date as day,
+               count(*) as qa_section_evaluations,
+               count(score_pct) as qa_section_scored_evaluations_metric,
+               sum(coalesce(score_pct, 0)) as qa_section_score_pct_sum_metric,
+               sum(score_pct) / nullif(count(score_pct), 0) as qa_section_score,
+               100.0 * sum(weighted_points) as qa_section_points_pct_metric,
+               sum(weighted_possible) as qa_section_possible_points_metric,
+               count(*) filter (where has_critical_failure) as qa_section_critical_failures_metric
+        from fct_qa_evaluation_sections
+        group by form_id, section, activity_date
+    """,
+    metrics=(
+        "qa_section_evaluations",
+        "qa_section_scored_evaluations_metric",
+        "qa_section_score_pct_sum_metric",
+        "qa_section_score",
+        "qa_section_points_pct_metric",
+        "qa_section_possible_points_metric",
+        "qa_section_critical_failures_metric",
+    ),
+)
+
 COMPARISONS = (
     QUEUE_DAILY,
     SEGMENT_DAILY,
@@ -443,6 +470,7 @@ COMPARISONS = (
     SURVEY_DAILY,
     AGENT_DAILY,
     QA_DAILY,
+    QA_SECTIONS_DAILY,
     HEADCOUNT_DAILY,
     STAFFING_DAILY,
     FORECAST_DAILY,
