@@ -1,6 +1,8 @@
 -- Every queue the project knows: configured queues (acd/queues) plus queue_ids that only appear
 -- in acd/calls, whose policy falls back to the project vars (sl_default_threshold_seconds,
 -- short_abandon_default_seconds, sl_default_target_pct, default_timezone).
+-- A table, not a view: read by 14 models and tests; a view would be recomputed by each of them.
+{{ config(materialized='table') }}
 with
 
 queues as (

@@ -9,6 +9,8 @@
 --   * activity_date is the local date (agent's site time zone) of the evaluated contact's
 --     answer, else of the evaluation; team and supervisor are the roster's on that date, so a
 --     contact handled before a team move stays with the old team.
+-- A table, not a view: read by 3 models and tested; a view would be recomputed by each of them.
+{{ config(materialized='table') }}
 with
 
 questions as (

@@ -10,6 +10,8 @@
 --   sales_conversion_rate         converted / handled sales contacts   (fct_contacts, contact date)
 -- Rows with a zero denominator are dropped (they add nothing to any window).
 -- Units as the semantic layer: seconds, fractions 0-1, QA in percent, CSAT 1-5.
+-- A table, not a view: read twice and tested, and it aggregates the big facts; a view would be recomputed by each of them.
+{{ config(materialized='table') }}
 with
 
 agent_days as (

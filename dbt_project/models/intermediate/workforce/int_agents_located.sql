@@ -4,6 +4,8 @@
 --   site: the agent's current roster site;
 --   time zone: that site's time zone (from the queues of the site), else the time zone of the
 --   queue where the agent answered most segments, else var('default_timezone').
+-- A table, not a view: read by 11 models and tests, and it scans every export for agent ids; a view would be recomputed by each of them.
+{{ config(materialized='table') }}
 with
 
 history as (

@@ -2,11 +2,23 @@
 -- segment_seq among answered segments): its queue, and, when the survey export has no agent,
 -- its agent. sent_date is local to that queue's site (else var default_timezone). The team is
 -- the agent's team on the local day the contact was answered (else the day sent).
+--
+-- Incremental by sent_date (macros/reprocess_window.sql): a run recomputes the surveys sent
+-- from its window on (a day of slack on the UTC date; the output keeps sent_date >= the
+-- window). A survey delivered late moves the window back to its contact's day
+-- (orchestration/lib/incremental.py), and a survey is sent after its contact.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='reprocess_window',
+    unique_key='sent_date',
+    on_schema_change='fail',
+) }}
 with
 
 surveys as (
 
     select * from {{ ref('stg_survey__survey_responses') }}
+    where {{ window_filter('cast(sent_at as date)', 1) }}
 
 ),
 
@@ -100,6 +112,7 @@ final as (
         on dated.agent_id = history.agent_id
         and coalesce(dated.answered_date, dated.sent_date) >= history.valid_from
         and coalesce(dated.answered_date, dated.sent_date) < history.valid_to
+    where {{ window_filter('dated.sent_date') }}
 
 )
 

@@ -1,6 +1,8 @@
 -- Daily full roster snapshot; one row per agent per snapshot_date. Team and supervisor history is built from these snapshots.
 -- Grain: agent per snapshot day; key: agent_id, snapshot_date. Re-delivered keys are deduplicated: the row with the latest
 -- _loaded_at, _source_file, _source_row wins.
+-- A table, not a view: read by 7 models and tests (every daily roster snapshot); a view would be recomputed by each of them.
+{{ config(materialized='table') }}
 with
 
 source as (
