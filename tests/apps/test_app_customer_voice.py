@@ -13,19 +13,17 @@ Every number shown (tiles, table cells, trend values) is checked twice:
 A supervisor of team t1 sees only t1's agents, comments and worst contacts.
 """
 
-import base64
-import re
 from datetime import timedelta
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
-import plotly.io as pio
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from apps.queries.semantic import MetricQuery, SemanticLayer, find_manifest, service_filters_where
+from tests.apps.apptest_helpers import toolbars, traces
 from tests.apps.auth_helpers import sign_in
 
 APP = str(Path(__file__).resolve().parents[2] / "apps" / "streamlit_app.py")
@@ -66,16 +64,6 @@ def _semantic(layer, fx, f, group_by=(), where=()) -> pd.DataFrame:
     )
 
 
-def _traces(at, index: int) -> list[dict]:
-    """The chart's traces with x/y as plain lists (plotly encodes arrays as typed arrays)."""
-
-    def plain(v):
-        if isinstance(v, dict) and "bdata" in v:
-            return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"])).tolist()
-        return v
-
-    fig = pio.from_json(at.get("plotly_chart")[index].proto.spec, skip_invalid=True).to_dict()
-    return [{**t, "x": plain(t.get("x")), "y": plain(t.get("y"))} for t in fig["data"]]
 
 
 def _query(path, sql, params=()):
@@ -214,7 +202,7 @@ def test_trend_equals_the_semantic_layer_and_plain_sql(
         at.segmented_control(key="voice_trend").set_value(trend).run()
         assert not at.exception
     f = _filters(at)
-    line = _traces(at, 0)[0]
+    line = traces(at, 0)[0]
     assert line["type"] == "scatter"
     shown = dict(zip(line["x"], line["y"], strict=True))
     sem = _semantic(layer, serving_env, f, ("metric_time__day",))
@@ -241,15 +229,6 @@ def test_trend_equals_the_semantic_layer_and_plain_sql(
             assert value == pytest.approx(plain[day] * scale)
 
 
-def _toolbars(at) -> list[tuple[str, set[str]]]:
-    """Per chart/table toolbar, in page order: the CSV button's help text and the metric names
-    whose catalog entries its Definitions popover shows."""
-    buttons, popovers = at.get("download_button"), at.get("popover")
-    assert len(buttons) == len(popovers)
-    return [
-        (b.proto.help, set(re.findall(r"· `(\w+)` \(", " ".join(m.value for m in p.markdown))))
-        for b, p in zip(buttons, popovers, strict=True)
-    ]
 
 
 def test_every_chart_and_table_offers_definitions_and_a_csv(serving_env):
@@ -272,7 +251,7 @@ def test_every_chart_and_table_offers_definitions_and_a_csv(serving_env):
     rows = {"csat_score", "nps", "first_contact_resolution_rate_survey"}
     # Trend, by queue, comments, worst contacts: a CSV of what is shown and the catalog entries
     # of its metrics (the CSAT and NPS columns of the survey rows included).
-    assert _toolbars(at) == [
+    assert toolbars(at) == [
         (f"Download the data of “customer voice trend by day” as CSV ({f.days} rows)", everything),
         ("Download the data of “customer voice by Queue” as CSV (3 rows)", everything),
         (f"Download the data of “customer voice comments” as CSV ({n_comments} rows)", rows),

@@ -10,18 +10,17 @@ what changed), neither of them the page's own request builders or formatting hel
 Values are formatted here with plain f-strings.
 """
 
-import base64
 import math
 from datetime import date, timedelta
 from pathlib import Path
 
-import numpy as np
 import plotly.io as pio
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from apps.queries.filters import ServiceFilters
 from apps.queries.semantic import MetricQuery, SemanticLayer, find_manifest, service_filters_where
+from tests.apps.apptest_helpers import plain
 from tests.apps.auth_helpers import sign_in
 
 APP = str(Path(__file__).resolve().parents[2] / "apps" / "streamlit_app.py")
@@ -112,29 +111,13 @@ def _text(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
-def _plain(value):
-    """Plotly's figure dict as plain lists (numpy arrays arrive as base64 typed arrays)."""
-    if isinstance(value, dict) and "bdata" in value and "dtype" in value:
-        arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        if value.get("shape"):
-            arr = arr.reshape([int(n) for n in str(value["shape"]).split(",")])
-        return _plain(arr)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [_plain(v) for v in value.tolist()]
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
 
 
 def _figure(at: AppTest, key: str) -> dict:
     """The figure of the chart with the widget key ``key``."""
     charts = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
     assert len(charts) == 1, [c.proto.id for c in at.get("plotly_chart")]
-    return _plain(pio.from_json(charts[0].proto.spec, skip_invalid=True).to_dict())
+    return plain(pio.from_json(charts[0].proto.spec, skip_invalid=True).to_dict())
 
 
 def _default_period(fx) -> ServiceFilters:

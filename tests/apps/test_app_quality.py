@@ -11,19 +11,16 @@ Every number shown (tiles, table cells, chart values) is checked twice:
   with a failed critical question / evaluations), independent of apps.queries.
 """
 
-import base64
-import re
 from datetime import timedelta
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
-import plotly.io as pio
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from apps.queries.semantic import MetricQuery, SemanticLayer, find_manifest, service_filters_where
+from tests.apps.apptest_helpers import toolbars, traces
 from tests.apps.auth_helpers import sign_in
 
 APP = str(Path(__file__).resolve().parents[2] / "apps" / "streamlit_app.py")
@@ -74,16 +71,6 @@ def _filters(at):
     return at.session_state["service_filters"]
 
 
-def _traces(at, index: int) -> list[dict]:
-    """The chart's traces with x/y as plain lists (plotly encodes arrays as typed arrays)."""
-
-    def plain(v):
-        if isinstance(v, dict) and "bdata" in v:
-            return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"])).tolist()
-        return v
-
-    fig = pio.from_json(at.get("plotly_chart")[index].proto.spec, skip_invalid=True).to_dict()
-    return [{**t, "x": plain(t.get("x")), "y": plain(t.get("y"))} for t in fig["data"]]
 
 
 def test_tiles_and_teams_equal_the_semantic_layer_and_plain_sql(serving_env, layer):
@@ -149,9 +136,9 @@ def test_tiles_and_teams_equal_the_semantic_layer_and_plain_sql(serving_env, lay
 def test_trend_chart_equals_the_semantic_layer_and_plain_sql(serving_env, layer):
     at = _open()
     f = _filters(at)
-    traces = _traces(at, 0)
-    bars = next(t for t in traces if t["type"] == "bar")
-    line = next(t for t in traces if t["type"] == "scatter")
+    chart = traces(at, 0)
+    bars = next(t for t in chart if t["type"] == "bar")
+    line = next(t for t in chart if t["type"] == "scatter")
     sem = _semantic(layer, serving_env, QA, ("metric_time__day",), f=f)
     sem_by_day = {
         f"{pd.Timestamp(d):%a %d %b}": (n, s)
@@ -179,7 +166,7 @@ def test_trend_chart_equals_the_semantic_layer_and_plain_sql(serving_env, layer)
 def test_section_chart_equals_the_semantic_layer_and_plain_sql(serving_env, layer):
     at = _open()
     f = _filters(at)
-    bar = _traces(at, 1)[0]
+    bar = traces(at, 1)[0]
     assert bar["type"] == "bar" and bar["orientation"] == "h"
     shown = dict(zip(bar["y"], bar["x"], strict=True))
     sem = _semantic(layer, serving_env, SECTIONS, SECTION_KEYS, f=f)
@@ -230,7 +217,7 @@ def test_the_site_filter_reaches_the_sections_through_the_evaluation(serving_env
     assert not at.exception
     f = _filters(at)
     assert f.site_ids == ("NYC",)
-    shown = dict(zip(_traces(at, 1)[0]["y"], _traces(at, 1)[0]["x"], strict=True))
+    shown = dict(zip(traces(at, 1)[0]["y"], traces(at, 1)[0]["x"], strict=True))
     sem = layer.query(
         MetricQuery(
             metrics=("qa_section_score",),
@@ -278,15 +265,6 @@ def test_the_site_filter_reaches_the_sections_through_the_evaluation(serving_env
     assert {m.label: m.value for m in at.metric}["Evaluations"] == f"{n:,}"
 
 
-def _toolbars(at) -> list[tuple[str, set[str]]]:
-    """Per chart/table toolbar, in page order: the CSV button's help text and the metric names
-    whose catalog entries its Definitions popover shows."""
-    buttons, popovers = at.get("download_button"), at.get("popover")
-    assert len(buttons) == len(popovers)
-    return [
-        (b.proto.help, set(re.findall(r"· `(\w+)` \(", " ".join(m.value for m in p.markdown))))
-        for b, p in zip(buttons, popovers, strict=True)
-    ]
 
 
 def test_every_chart_and_table_offers_definitions_and_a_csv(serving_env):
@@ -300,7 +278,7 @@ def test_every_chart_and_table_offers_definitions_and_a_csv(serving_env):
     )[0][0]
     # Trend, sections, by team, critical failures: a CSV of what is shown and the catalog
     # entries of its metrics.
-    assert _toolbars(at) == [
+    assert toolbars(at) == [
         (f"Download the data of “quality trend by day” as CSV ({f.days} rows)", set(QA)),
         ("Download the data of “quality by form section” as CSV (3 rows)", set(SECTIONS)),
         ("Download the data of “quality by Team” as CSV (2 rows)", set(QA)),

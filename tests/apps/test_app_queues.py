@@ -10,21 +10,19 @@ Every number shown (tiles, heat-map cells, line and bar values, table cells) is 
   offered-weighted sl_target_pct), not through apps.queries.
 """
 
-import base64
-import math
 import re
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
 import plotly.io as pio
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from apps.queries.semantic import MetricQuery, SemanticLayer, find_manifest, service_filters_where
+from tests.apps.apptest_helpers import plain
 from tests.apps.auth_helpers import sign_in
 
 APP = str(Path(__file__).resolve().parents[2] / "apps" / "streamlit_app.py")
@@ -106,25 +104,9 @@ def _tiles(at):
 def _figure(at, index):
     """The chart's figure as plain lists (plotly encodes numpy arrays as typed arrays)."""
     fig = pio.from_json(at.get("plotly_chart")[index].proto.spec, skip_invalid=True)
-    return _plain(fig.to_dict())
+    return plain(fig.to_dict())
 
 
-def _plain(value):
-    if isinstance(value, dict) and "bdata" in value and "dtype" in value:
-        # plotly's typed-array encoding of a numpy array
-        arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        if value.get("shape"):
-            arr = arr.reshape([int(n) for n in str(value["shape"]).split(",")])
-        return _plain(arr)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [_plain(v) for v in value.tolist()]
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
 
 
 def _filters(at):
