@@ -47,10 +47,12 @@ BREAKDOWNS = {
 }
 
 
-def qa_where(f: ServiceFilters) -> tuple[str, ...]:
+def qa_where(f: ServiceFilters, site_entity: str = "site") -> tuple[str, ...]:
+    """The sidebar filters as MetricFlow filters on QA metrics; ``site_entity`` is how the
+    metrics reach a site (``site`` for evaluations, ``evaluation__site`` for sections)."""
     where = [date_range_filter(f.start_date, f.end_date)]
     if f.site_ids:
-        where.append(f"{{{{ Entity('site') }}}} in {in_list(f.site_ids)}")
+        where.append(f"{{{{ Entity('{site_entity}') }}}} in {in_list(f.site_ids)}")
     team_ids = getattr(f, "team_ids", ())
     if team_ids:
         where.append(f"{{{{ Entity('team') }}}} in {in_list(team_ids)}")
@@ -59,13 +61,7 @@ def qa_where(f: ServiceFilters) -> tuple[str, ...]:
 
 def section_where(f: ServiceFilters) -> tuple[str, ...]:
     """:func:`qa_where` for the section metrics: their site is the evaluation's."""
-    where = [date_range_filter(f.start_date, f.end_date)]
-    if f.site_ids:
-        where.append(f"{{{{ Entity('evaluation__site') }}}} in {in_list(f.site_ids)}")
-    team_ids = getattr(f, "team_ids", ())
-    if team_ids:
-        where.append(f"{{{{ Entity('team') }}}} in {in_list(team_ids)}")
-    return tuple(where)
+    return qa_where(f, site_entity="evaluation__site")
 
 
 def _team_clause(access: AccessContext) -> tuple[str, ...]:
