@@ -1,6 +1,7 @@
 """Staffing: the gap between required, scheduled and staffed agents per queue x interval, why a
 day missed its service level (root-cause waterfall), forecast against actuals and an Erlang
-what-if calculator. Layout only: numbers come from apps.queries.staffing (docs/staffing.md)."""
+what-if calculator. Layout only: numbers come from apps.queries.staffing (docs/staffing.md); every
+chart and table carries the catalog's definitions and a CSV (apps.components.metric_help.chart_toolbar)."""
 
 from datetime import timedelta
 
@@ -8,7 +9,37 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from apps.components.filters import current_filters
+from apps.components.metric_help import chart_toolbar
 from apps.queries import staffing as q
+
+# Table formats: agents and hours with one decimal, percentages with one decimal and a % sign,
+# contributions in percentage points, contacts as whole numbers.
+ONE = st.column_config.NumberColumn(format="%.1f")
+PCT = st.column_config.NumberColumn(format="%.1f%%")
+PP = st.column_config.NumberColumn(format="%+.1f")
+COUNT = st.column_config.NumberColumn(format="%.0f")
+# The heat map's measure -> its semantic-layer metric (sem_staffing.yml).
+MEASURE_METRIC = {
+    "gap_scheduled_agents": "staffing_gap_agents",
+    "gap_staffed_agents": "staffing_realised_gap_agents",
+    "required_agents": "required_agents",
+    "scheduled_agents": "scheduled_agents",
+    "staffed_agents": "staffed_agents",
+}
+SL_METRICS = ["service_level", "service_level_target"]
+ROOT_CAUSE_NOTES = (
+    "Contributions (pp): Shapley attribution of realised minus target service level over an "
+    "Erlang A model (docs/staffing.md); they sum to the gap."
+)
+
+
+def header(title: str, df, name: str, metrics, *, key: str, notes: str = "") -> None:
+    """A chart's or table's title with its toolbar (definitions + CSV) on the same row, so the
+    toolbar costs no vertical space (as on the other pages)."""
+    left, right = st.columns([4, 1.3], vertical_alignment="center")
+    left.markdown(title)
+    chart_toolbar(df, name, metrics, key=key, container=right, notes=notes)
+
 
 f = current_filters()
 st.markdown("## Staffing")
@@ -55,6 +86,13 @@ with gap_tab:
         st.caption("No intervals for this day.")
     else:
         col = measures[label]
+        header(
+            f"**{label}** · {day}",
+            df[["queue_name", "interval_date", "interval_of_day", "kind", col]],
+            f"staffing gap heat map {day} {col}",
+            [MEASURE_METRIC[col]],
+            key="staffing_gap_heat",
+        )
         # min_count=1: an interval without a forecast (null required / planning gap) stays a
         # blank cell, not a 0 that would read as "no requirement" or a surplus
         grid = (
@@ -79,11 +117,22 @@ with gap_tab:
         hours = (
             df.groupby("queue_name")[["gap_scheduled_hours", "gap_staffed_hours"]]
             .sum(min_count=1)
-            .round(1)
+            .reset_index()
         )
-        hours.columns = ["Planning gap (agent hours)", "Realised gap (agent hours)"]
-        hours.index.name = "Queue"
-        st.dataframe(hours, width="stretch")
+        header(
+            f"**Gap by queue** (agent hours) · {day}",
+            hours,
+            f"staffing gap hours by queue {day}",
+            ["staffing_gap_hours", "staffing_realised_gap_hours"],
+            key="staffing_gap_hours",
+        )
+        hours.columns = ["Queue", "Planning gap (agent hours)", "Realised gap (agent hours)"]
+        st.dataframe(
+            hours,
+            hide_index=True,
+            width="stretch",
+            column_config={c: ONE for c in hours.columns[1:]},
+        )
         no_forecast = int(df["offered_forecast"].isna().sum())
         if no_forecast:
             st.caption(
@@ -127,10 +176,15 @@ with cause_tab:
         target, realised = float(row["sl_target"]), float(row["sl_realised"])
         steps = [float(row[f"contribution_{c}"]) * 100 for c in q.CONTRIBUTIONS]
         verdict = "missed" if realised < target else "met"
-        st.markdown(
+        header(
             f"Service level **{realised:.1%}** against a target of **{target:.1%}**: {verdict} by "
             f"**{abs(realised - target) * 100:.1f} pp** "
-            f"({int(row['intervals_missed'])} of {int(row['intervals_with_contacts'])} intervals below target)."
+            f"({int(row['intervals_missed'])} of {int(row['intervals_with_contacts'])} intervals below target).",
+            rc,
+            f"staffing root cause {cday}",
+            SL_METRICS,
+            key="staffing_cause_waterfall",
+            notes=ROOT_CAUSE_NOTES,
         )
         if n_unattributed_missed:
             st.caption(
@@ -156,6 +210,14 @@ with cause_tab:
             "above target; residual = realised minus the model at the actuals. docs/staffing.md."
         )
         per_queue = q.cached("root_cause_daily", f, cday, cday, True)
+        header(
+            f"**By queue** · {cday}",
+            per_queue,
+            f"staffing root cause by queue {cday}",
+            ["offered_contacts", "forecast_offered_contacts", *SL_METRICS],
+            key="staffing_cause_queues",
+            notes=ROOT_CAUSE_NOTES,
+        )
         show = per_queue[
             [
                 "queue_name",
@@ -168,14 +230,34 @@ with cause_tab:
         ].copy()
         for c in ["sl_realised", "sl_target", *[f"contribution_{c}" for c in q.CONTRIBUTIONS]]:
             show[c] = show[c] * 100
+        pp_columns = {
+            f"contribution_{c}": f"{q.CONTRIBUTION_LABELS[c]} (pp)" for c in q.CONTRIBUTIONS
+        }
         show = show.rename(
             columns={
-                f"contribution_{c}": f"{q.CONTRIBUTION_LABELS[c]} (pp)" for c in q.CONTRIBUTIONS
+                "queue_name": "Queue",
+                "offered": "Offered",
+                "offered_forecast": "Forecast offered",
+                "sl_realised": "Service level",
+                "sl_target": "Target",
+                **pp_columns,
             }
         )
-        st.dataframe(show.round(1), hide_index=True, width="stretch")
-        st.markdown("#### Weekly")
-        wk = q.cached("root_cause_weekly", f, cday - timedelta(weeks=8), cday, False)
+        formats = {"Offered": COUNT, "Forecast offered": COUNT, "Service level": PCT, "Target": PCT}
+        pp_formats = {c: PP for c in pp_columns.values()}
+        st.dataframe(
+            show, hide_index=True, width="stretch", column_config={**formats, **pp_formats}
+        )
+        wk_start = cday - timedelta(weeks=8)
+        wk = q.cached("root_cause_weekly", f, wk_start, cday, False)
+        header(
+            f"**Weekly** · weeks from {wk_start} to {cday}",
+            wk,
+            f"staffing root cause weekly {wk_start} to {cday}",
+            SL_METRICS,
+            key="staffing_cause_weekly",
+            notes=ROOT_CAUSE_NOTES,
+        )
         wk_show = wk[
             [
                 "period_start",
@@ -185,16 +267,21 @@ with cause_tab:
             ]
         ].copy()
         for c in wk_show.columns[1:]:
-            wk_show[c] = (wk_show[c] * 100).round(1)
+            wk_show[c] = wk_show[c] * 100
         wk_show = wk_show.rename(
             columns={
-                "period_start": "week",
-                **{
-                    f"contribution_{c}": f"{q.CONTRIBUTION_LABELS[c]} (pp)" for c in q.CONTRIBUTIONS
-                },
+                "period_start": "Week",
+                "sl_realised": "Service level",
+                "sl_target": "Target",
+                **pp_columns,
             }
         )
-        st.dataframe(wk_show, hide_index=True, width="stretch")
+        st.dataframe(
+            wk_show,
+            hide_index=True,
+            width="stretch",
+            column_config={"Service level": PCT, "Target": PCT, **pp_formats},
+        )
 
 # --- forecast vs actual ------------------------------------------------------------------------
 with forecast_tab:
@@ -203,6 +290,14 @@ with forecast_tab:
     if fc.empty:
         st.caption("No forecast rows.")
     else:
+        header(
+            f"**Offered contacts per interval: forecast vs actual** · {start} to "
+            f"{dates['last_forecast']}",
+            fc,
+            f"staffing forecast vs actual {start} to {dates['last_forecast']}",
+            ["offered_contacts", "forecast_offered_contacts"],
+            key="staffing_forecast",
+        )
         fig = go.Figure()
         fig.add_scatter(
             x=fc["interval_start_local"], y=fc["offered_actual"], name="Actual", mode="lines"
@@ -230,14 +325,23 @@ with forecast_tab:
         pivot = acc.pivot_table(
             index=["queue_name", "method"], columns="horizon_days", values="wape"
         )
-        pivot = (pivot[[c for c in pivot.columns if c in (1, 7, 14)]] * 100).round(1)
-        pivot.columns = [f"WAPE h={c}d (%)" for c in pivot.columns]
+        pivot = pivot[[c for c in pivot.columns if c in (1, 7, 14)]] * 100
+        pivot.columns = [f"WAPE h={c}d" for c in pivot.columns]
         sel = (
             acc[acc["is_selected"]].drop_duplicates("queue_name").set_index("queue_name")["method"]
         )
         pivot["selected"] = [sel.get(qn) == m for qn, m in pivot.index]
-        st.markdown("#### Backtest accuracy (interval WAPE by horizon)")
-        st.dataframe(pivot, width="stretch")
+        header(
+            "**Backtest accuracy** (interval WAPE by horizon)",
+            acc,
+            "staffing forecast backtest accuracy",
+            ["forecast_wape"],
+            key="staffing_backtest",
+            notes="WAPE per horizon h: the forecast made h days before each scored day.",
+        )
+        pivot.index.names = ["Queue", "Method"]
+        pivot = pivot.rename(columns={"selected": "Selected"})
+        st.dataframe(pivot, width="stretch", column_config={c: PCT for c in pivot.columns[:-1]})
 
 # --- Erlang calculator -------------------------------------------------------------------------
 with calc_tab:
@@ -290,6 +394,14 @@ with calc_tab:
     m2[3].metric("P(abandon)", f"{w.probability_abandon:.1%}")
     m2[4].metric("ASA (Erlang A)", f"{w.asa_seconds_erlang_a:.1f} s")
     curve = w.curve
+    header(
+        "**Service level by agents** (Erlang C and A, the inputs above)",
+        curve,
+        "staffing erlang what-if curve",
+        ["service_level", "required_agents"],
+        key="staffing_calc_curve",
+        notes="A model of the inputs above, not data: the catalog entries are what it estimates.",
+    )
     fig = go.Figure()
     fig.add_scatter(
         x=curve["agents"], y=curve["sl_erlang_c"] * 100, name="Erlang C", mode="lines+markers"

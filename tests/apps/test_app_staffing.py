@@ -172,3 +172,94 @@ def test_first_days_without_a_forecast_are_blank_in_the_gap_and_not_attributed(s
         "No forecast for this day" in i.value and f"{missed} of {len(with_contacts)}" in i.value
         for i in at.info
     )
+
+
+def test_every_chart_and_table_offers_definitions_and_a_csv(staffing_env):
+    from tests.apps.apptest_helpers import toolbars, traces
+
+    env, staffing = staffing_env
+    at = _app().run()
+    at.switch_page("app_pages/staffing.py").run()
+    assert not at.exception, at.exception
+    day = at.date_input(key="staffing_gap_day").value
+    assert at.date_input(key="staffing_cause_day").value == day
+    con = duckdb.connect(str(env.path), read_only=True)
+    try:
+
+        def count(sql, params=()):
+            return con.execute(sql, list(params)).fetchone()[0]
+
+        intervals = count(
+            "select count(*) from fct_staffing_intervals where interval_date = ?", [day]
+        )
+        queues = count(
+            "select count(distinct queue_id) from fct_staffing_intervals where interval_date = ?",
+            [day],
+        )
+        cause_queues = count(
+            "select count(*) from rpt_sl_root_cause_daily where day_start = ? and sl_denominator > 0",
+            [day],
+        )
+        week_from = day - pd.Timedelta(weeks=8)
+        weeks = count(
+            "select count(distinct week_start) from rpt_sl_root_cause_weekly "
+            "where week_start between ? and ? and sl_denominator > 0",
+            [week_from, day],
+        )
+        first_actual, last_actual, last_forecast = con.execute(
+            "select min(interval_date) filter (where kind = 'actual'), "
+            "max(interval_date) filter (where kind = 'actual'), max(interval_date) "
+            "from fct_staffing_intervals"
+        ).fetchone()
+        fc_start = max(first_actual, last_actual - pd.Timedelta(days=13))
+        forecast_rows = count(
+            "select count(distinct interval_start_local) from fct_forecast_intervals "
+            "where interval_date between ? and ?",
+            [fc_start, last_forecast],
+        )
+        backtest_rows = count("select count(*) from fct_forecast_accuracy")
+    finally:
+        con.close()
+    assert min(intervals, queues, cause_queues, weeks, forecast_rows, backtest_rows) > 0
+    curve_rows = len(traces(at, 3)[0]["x"])
+
+    def csv(name, rows):
+        return f"Download the data of “{name}” as CSV ({rows:,} rows)"
+
+    sl = {"service_level", "service_level_target"}
+    assert toolbars(at) == [
+        # Gap heat map (default measure: the planning gap) and the gap hours per queue.
+        (
+            csv(f"staffing gap heat map {day} gap_scheduled_agents", intervals),
+            {"staffing_gap_agents"},
+        ),
+        (
+            csv(f"staffing gap hours by queue {day}", queues),
+            {"staffing_gap_hours", "staffing_realised_gap_hours"},
+        ),
+        # Root cause: the waterfall (the day), by queue, weekly.
+        (csv(f"staffing root cause {day}", 1), sl),
+        (
+            csv(f"staffing root cause by queue {day}", cause_queues),
+            {"offered_contacts", "forecast_offered_contacts", *sl},
+        ),
+        (csv(f"staffing root cause weekly {week_from} to {day}", weeks), sl),
+        # Forecast vs actual and the backtest accuracy.
+        (
+            csv(f"staffing forecast vs actual {fc_start} to {last_forecast}", forecast_rows),
+            {"offered_contacts", "forecast_offered_contacts"},
+        ),
+        (csv("staffing forecast backtest accuracy", backtest_rows), {"forecast_wape"}),
+        # Erlang what-if: the curve it draws.
+        (csv("staffing erlang what-if curve", curve_rows), {"service_level", "required_agents"}),
+    ]
+    # Switching the heat map's measure switches its CSV column and definition.
+    at.selectbox(key="staffing_gap_measure").set_value("Staffed agents").run()
+    assert toolbars(at)[0] == (
+        csv(f"staffing gap heat map {day} staffed_agents", intervals),
+        {"staffed_agents"},
+    )
+    # Table formats: one decimal for agents / hours, percent with one decimal.
+    formats = [df.proto.columns for df in at.dataframe]
+    assert '"%.1f"' in formats[0]
+    assert all('"%.1f%%"' in c for c in formats[1:])
