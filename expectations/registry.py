@@ -21,6 +21,7 @@ skipped, not failed: every family is optional.
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -82,20 +83,36 @@ class SuiteEntry:
         prep: Callable | None = getattr(self.module, "prepare", None)
         return prep(df) if prep else df
 
-    def fetch_chunks(self, con, since: datetime | None = None):
-        """The batch in chunks of whole deliveries (landing) or whole (marts), prepared."""
+    def fetch_chunks(self, con, since: datetime | None = None, suite=None):
+        """The batch in chunks of whole deliveries (landing) or whole (marts), prepared.
+
+        Given the ``suite``, a landing batch carries only the columns it reads (see
+        ``landing_columns``) and low-cardinality text as pandas categoricals: GX hashes and
+        copies the whole frame per row condition, so both cut its time by 2-3x at volume.
+        """
         if self.kind != "landing":
             batch = self.fetch(con, since)
             if batch is not None:
                 yield batch
             return
-        deliveries = landing_deliveries(con, self.asset_key[0], self.asset_key[1], since)
+        family, table = self.asset_key
+        deliveries = landing_deliveries(con, family, table, since)
         if not deliveries or sum(int(r[2] or 0) for r in deliveries) == 0:
             return
+        columns = encodable = None
+        if suite is not None:
+            columns, encodable = landing_columns(
+                suite, _table_columns(con, f"raw_{family}", table), self.prepare_reads
+            )
         for chunk in landing_chunks(deliveries):
-            batch = fetch_landing_frame(con, self.asset_key[0], self.asset_key[1], chunk)
+            batch = fetch_landing_frame(con, family, table, chunk, columns, encodable)
             batch.frame = self.prepare(batch.frame)
             yield batch
+
+    @property
+    def prepare_reads(self) -> tuple[str, ...]:
+        """The raw columns ``prepare`` derives its underscore columns from (``PREPARE_READS``)."""
+        return tuple(getattr(self.module, "PREPARE_READS", ()))
 
     def fetch(self, con, since: datetime | None = None) -> Batch | None:
         """The rows to validate (already prepared), or None when there is nothing to validate."""
@@ -184,18 +201,114 @@ def landing_chunks(deliveries: list[tuple], max_rows: int | None = None) -> list
     return chunks
 
 
-def fetch_landing_frame(con, family: str, table: str, deliveries: list[tuple]) -> Batch:
-    """The raw rows of the given deliveries, in file and line order."""
+# Expectations that only test a value for null / compare it for equality: a pandas categorical
+# behaves exactly like the text column there (row conditions use == / != too). Ordering, range,
+# regex and set expectations keep plain text.
+_ENCODABLE_USES = {
+    "expect_column_values_to_not_be_null",
+    "expect_column_values_to_be_null",
+    "expect_compound_columns_to_be_unique",
+}
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _table_columns(con, schema: str, table: str) -> list[str]:
+    return [
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = ? and table_name = ? order by ordinal_position",
+            [schema, table],
+        ).fetchall()
+    ]
+
+
+def landing_columns(
+    suite, table_columns: list[str], prepare_reads: tuple[str, ...] = ()
+) -> tuple[list[str], set[str]]:
+    """(the columns a landing suite reads, those of them safe to encode as categoricals).
+
+    Read: every column an expectation names (column, column_A/B, column_list), every column its
+    row condition mentions, the inputs of the suite's ``prepare`` and the file/line lineage the
+    failing examples quote; in table order. Encodable: those no expectation tests other than
+    for null or key uniqueness (see ``_ENCODABLE_USES``).
+    """
+    known = set(table_columns)
+    wanted: set[str] = {"_delivery_id", "_source_file", "_source_row", *prepare_reads}
+    not_encodable: set[str] = set()
+    for exp in suite.expectations:
+        cfg = exp.configuration
+        kwargs = dict(cfg.kwargs)
+        named = [kwargs.get(k) for k in ("column", "column_A", "column_B")]
+        named += list(kwargs.get("column_list") or [])
+        named = [c for c in named if c]
+        wanted.update(named)
+        if cfg.type not in _ENCODABLE_USES:
+            not_encodable.update(named)
+        condition = kwargs.get("row_condition")  # a string, or GX's dict form of it
+        if condition:
+            # any table column the condition's text names (an extra column costs nothing)
+            wanted.update(t for t in _IDENTIFIER.findall(str(condition)) if t in known)
+    columns = [c for c in table_columns if c in wanted]
+    return columns, {c for c in columns if c not in not_encodable and c not in prepare_reads}
+
+
+def _frame(table, encodable: set[str]):
+    """Arrow -> pandas, shaped for GX's fast paths.
+
+    - An encodable text column with at most one distinct value per two rows becomes a
+      categorical (hashing and copying it is then per code, not per string).
+    - Dates and timestamps become nanosecond datetimes: GX compares only those (and tz-aware
+      ones) vectorised, and calls Python once per row on anything else (5 s per million rows).
+      A column with a value outside nanosecond range (a 9999-12-31 sentinel) keeps its unit
+      and the slow path, so it is still validated.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = table.num_rows
+    arrays = []
+    for name, col in zip(table.column_names, table.columns, strict=True):
+        kind = col.type
+        if (
+            name in encodable
+            and (pa.types.is_string(kind) or pa.types.is_large_string(kind))
+            and pc.count_distinct(col, mode="all").as_py() * 2 <= n
+        ):
+            col = pc.dictionary_encode(col)
+        elif pa.types.is_date(kind) or (pa.types.is_timestamp(kind) and kind.unit != "ns"):
+            target = pa.timestamp("ns", tz=getattr(kind, "tz", None))
+            try:
+                col = col.cast(target) if pa.types.is_timestamp(kind) else col.cast(
+                    pa.timestamp("s")
+                ).cast(target)
+            except pa.ArrowInvalid:
+                pass
+        arrays.append(col)
+    return pa.table(arrays, names=table.column_names).to_pandas()
+
+
+def fetch_landing_frame(
+    con,
+    family: str,
+    table: str,
+    deliveries: list[tuple],
+    columns: list[str] | None = None,
+    encodable: set[str] | None = None,
+) -> Batch:
+    """The raw rows of the given deliveries, in file and line order (``columns``: only those)."""
     con.execute("create or replace temp table _gx_batch (delivery_id varchar, source_file varchar)")
     con.executemany("insert into _gx_batch values (?, ?)", [[d[0], d[1]] for d in deliveries])
-    frame = con.execute(
+    select = ", ".join(f"r.{c}" for c in columns) if columns else "r.*"
+    rows = con.sql(
         f"""
-        select r.* from raw_{family}.{table} r
+        select {select} from raw_{family}.{table} r
         join _gx_batch d on d.delivery_id = r._delivery_id and d.source_file = r._source_file
         order by r._source_file, r._source_row
         """
-    ).df()
+    ).to_arrow_table()
     con.execute("drop table if exists _gx_batch")
+    frame = _frame(rows, encodable or set())
     files = sorted({r[1] for r in deliveries})
     shown = ", ".join(files[:5]) + (f" (+{len(files) - 5} more)" if len(files) > 5 else "")
     return Batch(

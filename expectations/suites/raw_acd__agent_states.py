@@ -16,6 +16,7 @@ from expectations.suites._common import (
 
 ASSET_KEY = ("acd", "agent_states")
 RELATION = "raw_acd.agent_states"
+PREPARE_READS = ("started_at", "ended_at")  # what prepare() reads
 
 
 def prepare(df):

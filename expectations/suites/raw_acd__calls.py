@@ -19,6 +19,7 @@ from expectations.suites._common import (
 
 ASSET_KEY = ("acd", "calls")
 RELATION = "raw_acd.calls"
+PREPARE_READS = ("entered_queue_at", "answered_at", "ended_at")  # what prepare() reads
 FOUR_HOURS = 4 * 3600
 ONE_HOUR = 3600
 

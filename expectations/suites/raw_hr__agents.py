@@ -12,6 +12,7 @@ from expectations.suites._common import (
 
 ASSET_KEY = ("hr", "agents")
 RELATION = "raw_hr.agents"
+PREPARE_READS = ("termination_date",)  # what prepare() reads
 
 
 def prepare(df):

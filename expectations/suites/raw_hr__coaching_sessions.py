@@ -12,6 +12,7 @@ from expectations.suites._common import (
 
 ASSET_KEY = ("hr", "coaching_sessions")
 RELATION = "raw_hr.coaching_sessions"
+PREPARE_READS = ("held_at", "follow_up_due_on")  # what prepare() reads
 
 
 def prepare(df):

@@ -12,6 +12,7 @@ from expectations.suites._common import (
 
 ASSET_KEY = ("hr", "leave_requests")
 RELATION = "raw_hr.leave_requests"
+PREPARE_READS = ("starts_on", "ends_on")  # what prepare() reads
 
 
 def prepare(df):

@@ -13,6 +13,7 @@ from expectations.suites._common import (
 
 ASSET_KEY = ("hr", "schedules")
 RELATION = "raw_hr.schedules"
+PREPARE_READS = ("starts_at", "ends_at")  # what prepare() reads
 
 
 def prepare(df):

@@ -15,6 +15,7 @@ from expectations.suites._common import (
 
 ASSET_KEY = ("survey", "survey_responses")
 RELATION = "raw_survey.survey_responses"
+PREPARE_READS = ("responded_at",)  # what prepare() reads
 
 
 def prepare(df):

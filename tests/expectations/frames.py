@@ -18,24 +18,35 @@ D0 = date(2026, 3, 2)
 
 
 def raw_frame(family: str, table: str, rows: list[dict], delivery_id: str = "d1") -> pd.DataFrame:
+    """The rows as the landing check fetches them: from the raw table, through
+    ``registry.fetch_landing_frame`` with the suite's columns and encodings."""
+    from expectations import registry
+
     con = duckdb.connect()
     ensure_raw_tables(con)
+    source_file = f"{family}/{table}/{delivery_id}.csv"
     full = [
         {
             **r,
             "_delivery_id": r.get("_delivery_id", delivery_id),
-            "_source_file": f"{family}/{table}/{delivery_id}.csv",
+            "_source_file": source_file,
             "_source_row": i + 2,
             "_loaded_at": datetime(2026, 3, 3),
         }
         for i, r in enumerate(rows)
     ]
-    cols = con.execute(f"select * from raw_{family}.{table} limit 0").df().columns
+    table_columns = registry._table_columns(con, f"raw_{family}", table)
     if full:
-        incoming = pd.DataFrame(full, columns=[c for c in cols if any(c in r for r in full)])
+        incoming = pd.DataFrame(full, columns=[c for c in table_columns if any(c in r for r in full)])
         con.register("incoming", incoming)
         con.execute(f"insert into raw_{family}.{table} by name select * from incoming")
-    df = con.execute(f"select * from raw_{family}.{table} order by _source_row").df()
+    entry = registry.get((family, table))
+    columns, encodable = registry.landing_columns(
+        entry.build_suite(), table_columns, entry.prepare_reads
+    )
+    ids = dict.fromkeys([r["_delivery_id"] for r in full] or [delivery_id])
+    deliveries = [(d, source_file, None) for d in ids]
+    df = registry.fetch_landing_frame(con, family, table, deliveries, columns, encodable).frame
     con.close()
     return df
 

@@ -59,7 +59,7 @@ def evaluate(
     summaries, descriptions = [], []
     # landing batches come in chunks of whole deliveries, so a first load of a year of history
     # is validated without holding it in memory at once
-    for batch in entry.fetch_chunks(con, since=since):
+    for batch in entry.fetch_chunks(con, since=since, suite=suite):
         summaries.append(validate(batch.frame, suite))
         descriptions.append(batch.description)
         batch.frame = None
