@@ -12,8 +12,8 @@
     run the inputs are cut to the reprocessing window (answers from a day before it: a segment's
     interval_date is its queue entry's local date). -#}
 {% macro agent_interval_fact(segments, agents, states, adherence_ranges, history, minutes) -%}
-{%- set reasons = ['break', 'lunch', 'training', 'meeting', 'coaching', 'personal', 'system'] %}
-{%- set activities = ['on_queue', 'break', 'lunch', 'training', 'meeting', 'coaching', 'off'] %}
+{%- set reasons = agent_interval_aux_reasons() %}
+{%- set activities = agent_interval_activities() %}
 with
 
 segments as (

@@ -13,8 +13,8 @@
     unique_key='activity_date',
     on_schema_change='fail',
 ) }}
-{%- set reasons = ['break', 'lunch', 'training', 'meeting', 'coaching', 'personal', 'system'] %}
-{%- set activities = ['on_queue', 'break', 'lunch', 'training', 'meeting', 'coaching', 'off'] %}
+{%- set reasons = agent_interval_aux_reasons() %}
+{%- set activities = agent_interval_activities() %}
 {%- set planned_activities = ['break', 'lunch', 'training', 'meeting', 'coaching'] %}
 with
 
