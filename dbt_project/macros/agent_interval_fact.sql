@@ -1,17 +1,22 @@
-{#- The body of the agent-interval facts (fct_agent_intervals at var('agent_interval_minutes'),
-    fct_agent_intervals_15m): one row per agent x interval of `minutes` with any activity
+{#- The body of fct_agent_intervals_15m (and, summed from it, fct_agent_intervals; see
+    agent_interval_rollup.sql): one row per agent x interval of `minutes` with any activity
     (sparse: no spine), local to the agent's site.
       * handled, talk/hold/ACW/handle seconds, transfers, holds: interval of answer;
-      * agent-state seconds (by state and aux reason): the state intervals, already split at
-        local midnight, cut at the interval boundaries (split_to_intervals);
-      * scheduled seconds by activity and adherent/forgiven/off-adherent seconds: the adherence
-        ranges of int_schedules_matched_to_states, cut the same way, so a day's intervals add
-        up to the agent-day fact exactly.
+      * agent-state seconds (by state and aux reason): `state_intervals`, the agent states
+        already split at local midnight and cut at the interval boundaries
+        (agent_state_intervals below, model int_agent_state_intervals_15m);
+      * scheduled seconds by activity and adherent/forgiven/off-adherent seconds:
+        `schedule_intervals`, the adherence ranges of int_schedules_matched_to_states cut the
+        same way (agent_schedule_intervals, model int_agent_schedule_intervals_15m), so a day's
+        intervals add up to the agent-day fact exactly.
     Team, supervisor and site are the roster's on the interval's local date.
     The relations are passed by the calling model so dbt sees the dependencies. In an incremental
     run the inputs are cut to the reprocessing window (answers from a day before it: a segment's
-    interval_date is its queue entry's local date). -#}
-{% macro agent_interval_fact(segments, agents, states, adherence_ranges, history, minutes) -%}
+    interval_date is its queue entry's local date).
+    The cut into intervals is a model of its own per input: in one statement with the joins
+    below, the three aggregations held memory at once and spilled (10M segments: 90 s in one
+    statement, 48 s in three). -#}
+{% macro agent_interval_fact(segments, agents, state_intervals, schedule_intervals, history, minutes) -%}
 {%- set reasons = agent_interval_aux_reasons() %}
 {%- set activities = agent_interval_activities() %}
 with
@@ -30,16 +35,16 @@ agents as (
 
 ),
 
-states as (
+state_intervals as (
 
-    select * from {{ states }}
+    select * from {{ state_intervals }}
     where {{ window_filter('activity_date') }}
 
 ),
 
-adherence_ranges as (
+schedule_intervals as (
 
-    select * from {{ adherence_ranges }}
+    select * from {{ schedule_intervals }}
     where {{ window_filter('activity_date') }}
 
 ),
@@ -47,18 +52,6 @@ adherence_ranges as (
 history as (
 
     select * from {{ history }}
-
-),
-
-state_pieces as (
-
-    {{ split_to_intervals('states', 'piece_started_at', 'piece_ended_at', minutes) }}
-
-),
-
-adherence_pieces as (
-
-    {{ split_to_intervals('adherence_ranges', 'range_started_at', 'range_ended_at', minutes) }}
 
 ),
 
@@ -78,44 +71,6 @@ handled as (
     group by
         segments.agent_id,
         cast({{ interval_start('segments.answered_at', minutes) }} as timestamp)
-
-),
-
-state_intervals as (
-
-    select
-        agent_id,
-        interval_start_utc,
-        sum(case when state = 'available' then interval_seconds else 0 end) as available_seconds,
-        sum(case when state = 'on_contact' then interval_seconds else 0 end) as on_contact_seconds,
-        sum(case when state = 'acw' then interval_seconds else 0 end) as acw_state_seconds,
-        sum(case when state = 'aux' then interval_seconds else 0 end) as aux_seconds,
-        {%- for reason in reasons %}
-        sum(case when state = 'aux' and reason_code = '{{ reason }}' then interval_seconds else 0 end)
-            as aux_{{ reason }}_seconds,
-        {%- endfor %}
-        sum(interval_seconds) as logged_in_seconds
-    from state_pieces
-    group by agent_id, interval_start_utc
-
-),
-
-schedule_intervals as (
-
-    select
-        agent_id,
-        interval_start_utc,
-        {%- for activity in activities %}
-        sum(case when range_kind = 'scheduled' and activity = '{{ activity }}' then interval_seconds else 0 end)
-            as scheduled_{{ activity }}_seconds,
-        {%- endfor %}
-        sum(case when range_kind = 'scheduled' and activity <> 'off' then interval_seconds else 0 end)
-            as scheduled_work_seconds,
-        sum(case when range_kind in ('matched', 'forgiven') then interval_seconds else 0 end) as adherent_seconds,
-        sum(case when range_kind = 'forgiven' then interval_seconds else 0 end) as adherence_forgiven_seconds,
-        sum(case when range_kind = 'off_logged_in' then interval_seconds else 0 end) as off_logged_in_seconds
-    from adherence_pieces
-    group by agent_id, interval_start_utc
 
 ),
 
@@ -211,4 +166,81 @@ final as (
 
 select * from final
 where {{ window_filter('interval_date') }}
+{%- endmacro %}
+
+
+
+{#- Agent-state seconds per agent x local day x interval of `minutes` (by state and aux reason):
+    the states already split at local midnight (int_agent_states_split_to_days), cut at the
+    interval boundaries (split_to_intervals). -#}
+{% macro agent_state_intervals(states, minutes) -%}
+{%- set reasons = agent_interval_aux_reasons() %}
+with
+
+states as (
+
+    select * from {{ states }}
+    where {{ window_filter('activity_date') }}
+
+),
+
+state_pieces as (
+
+    {{ split_to_intervals('states', 'piece_started_at', 'piece_ended_at', minutes) }}
+
+)
+
+select
+    agent_id,
+    activity_date,
+    interval_start_utc,
+    sum(case when state = 'available' then interval_seconds else 0 end) as available_seconds,
+    sum(case when state = 'on_contact' then interval_seconds else 0 end) as on_contact_seconds,
+    sum(case when state = 'acw' then interval_seconds else 0 end) as acw_state_seconds,
+    sum(case when state = 'aux' then interval_seconds else 0 end) as aux_seconds,
+    {%- for reason in reasons %}
+    sum(case when state = 'aux' and reason_code = '{{ reason }}' then interval_seconds else 0 end)
+        as aux_{{ reason }}_seconds,
+    {%- endfor %}
+    sum(interval_seconds) as logged_in_seconds
+from state_pieces
+group by agent_id, activity_date, interval_start_utc
+{%- endmacro %}
+
+
+{#- Scheduled, adherent, forgiven and off-logged-in seconds per agent x local day x interval of
+    `minutes`: the adherence ranges (int_schedules_matched_to_states) cut at the interval
+    boundaries. -#}
+{% macro agent_schedule_intervals(adherence_ranges, minutes) -%}
+{%- set activities = agent_interval_activities() %}
+with
+
+adherence_ranges as (
+
+    select * from {{ adherence_ranges }}
+    where {{ window_filter('activity_date') }}
+
+),
+
+adherence_pieces as (
+
+    {{ split_to_intervals('adherence_ranges', 'range_started_at', 'range_ended_at', minutes) }}
+
+)
+
+select
+    agent_id,
+    activity_date,
+    interval_start_utc,
+    {%- for activity in activities %}
+    sum(case when range_kind = 'scheduled' and activity = '{{ activity }}' then interval_seconds else 0 end)
+        as scheduled_{{ activity }}_seconds,
+    {%- endfor %}
+    sum(case when range_kind = 'scheduled' and activity <> 'off' then interval_seconds else 0 end)
+        as scheduled_work_seconds,
+    sum(case when range_kind in ('matched', 'forgiven') then interval_seconds else 0 end) as adherent_seconds,
+    sum(case when range_kind = 'forgiven' then interval_seconds else 0 end) as adherence_forgiven_seconds,
+    sum(case when range_kind = 'off_logged_in' then interval_seconds else 0 end) as off_logged_in_seconds
+from adherence_pieces
+group by agent_id, activity_date, interval_start_utc
 {%- endmacro %}

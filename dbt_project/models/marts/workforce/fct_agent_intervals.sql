@@ -1,8 +1,8 @@
 -- One row per agent x interval of var('agent_interval_minutes') (default 30) in the agent's
 -- local time, with any activity: handled contacts (interval of answer), agent-state seconds,
--- scheduled and adherent seconds. Body: macros/agent_interval_fact.sql; at a multiple of 15
--- minutes (15, 30, 60) it is summed from fct_agent_intervals_15m (macros/agent_interval_rollup.sql),
--- so the agent states and schedules are cut into intervals once per build, not once per grain.
+-- scheduled and adherent seconds: summed from fct_agent_intervals_15m
+-- (macros/agent_interval_rollup.sql), so the agent states and schedules are cut into intervals
+-- once per build, not once per grain. var('agent_interval_minutes'): 15, 30 or 60.
 -- Incremental by local interval date (macros/reprocess_window.sql).
 {{ config(
     materialized='incremental',
@@ -10,15 +10,7 @@
     unique_key='interval_date',
     on_schema_change='fail',
 ) }}
-{%- if var('agent_interval_minutes') % 15 == 0 %}
-{{ agent_interval_rollup(ref('fct_agent_intervals_15m'), minutes=var('agent_interval_minutes')) }}
-{%- else %}
-{{ agent_interval_fact(
-    segments=ref('int_segments_enriched'),
-    agents=ref('int_agents_located'),
-    states=ref('int_agent_states_split_to_days'),
-    adherence_ranges=ref('int_schedules_matched_to_states'),
-    history=ref('int_agent_team_history'),
-    minutes=var('agent_interval_minutes'),
-) }}
+{%- if var('agent_interval_minutes') not in [15, 30, 60] %}
+{{ exceptions.raise_compiler_error("var agent_interval_minutes must be 15, 30 or 60, got " ~ var('agent_interval_minutes')) }}
 {%- endif %}
+{{ agent_interval_rollup(ref('fct_agent_intervals_15m'), minutes=var('agent_interval_minutes')) }}

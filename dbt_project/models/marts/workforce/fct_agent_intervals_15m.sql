@@ -1,6 +1,7 @@
 -- One row per agent x 15-minute interval in the agent's local time: the same measures and
--- attribution as fct_agent_intervals (same macro, macros/agent_interval_fact.sql) at the
--- finer grain.
+-- attribution as fct_agent_intervals (which is summed from it) at the finer grain. Body:
+-- macros/agent_interval_fact.sql, over the 15-minute cuts of the agent states and the
+-- adherence ranges (int_agent_state_intervals_15m, int_agent_schedule_intervals_15m).
 -- Incremental by local interval date (macros/reprocess_window.sql).
 {{ config(
     materialized='incremental',
@@ -11,8 +12,8 @@
 {{ agent_interval_fact(
     segments=ref('int_segments_enriched'),
     agents=ref('int_agents_located'),
-    states=ref('int_agent_states_split_to_days'),
-    adherence_ranges=ref('int_schedules_matched_to_states'),
+    state_intervals=ref('int_agent_state_intervals_15m'),
+    schedule_intervals=ref('int_agent_schedule_intervals_15m'),
     history=ref('int_agent_team_history'),
     minutes=15,
 ) }}
