@@ -7,8 +7,8 @@ import dagster as dg
 
 from orchestration.defs.ingestion.landing import landing_tables
 from orchestration.defs.quality.checks import quality_checks
-from orchestration.defs.resources import build_resources
 from orchestration.defs.reporting import reporting_assets, reporting_jobs, reporting_schedules
+from orchestration.defs.resources import build_resources
 from orchestration.defs.schedules import build_everything_job, nightly_build_schedule
 from orchestration.defs.sensors import landing_files_sensor
 from orchestration.defs.serving.publish import serving_snapshot
