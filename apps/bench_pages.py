@@ -5,9 +5,12 @@
 
 For each page of the navigation (apps/streamlit_app.py), signed in as ``--role``:
 
-- cold: the page's first run after every Streamlit cache is cleared (st.cache_data and
-  st.cache_resource: the snapshot queries and the MetricFlow engine are rebuilt; Python
-  modules stay imported, as in a running server), median over ``--runs`` repetitions;
+- first compile: the page's first run after every cache is cleared, the compiled-SQL cache
+  on disk included (st.cache_data and st.cache_resource: the snapshot queries are run again,
+  the MetricFlow engine is built and compiles every request; Python modules stay imported):
+  the first visitor after the dbt project changed;
+- cold: the same with the compiled SQL on disk (a newly started server process on a manifest
+  some process compiled before: no engine is built), median over ``--runs`` repetitions;
 - new data: a rerun after only the data caches are cleared (what the first user sees after
   the morning's publish: results are keyed on the snapshot version, the MetricFlow engine and
   its compiled SQL on the semantic manifest, which a publish does not change);
@@ -24,8 +27,10 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +45,12 @@ class PageTiming:
     cold: list[float]
     warm: list[float]
     fresh_data: list[float] = field(default_factory=list)
+    first_compile: list[float] = field(default_factory=list)
     error: str | None = None
+
+    @property
+    def first_compile_median(self) -> float:
+        return statistics.median(self.first_compile) if self.first_compile else float("nan")
 
     @property
     def fresh_data_median(self) -> float:
@@ -80,7 +90,7 @@ def _user(role: str):
     )
 
 
-def _clear_caches() -> None:
+def _clear_caches(*, compiled_sql: bool = False) -> None:
     import streamlit as st
 
     st.cache_data.clear()
@@ -88,6 +98,8 @@ def _clear_caches() -> None:
     from apps.queries import semantic
 
     semantic._layer_for.cache_clear()
+    if compiled_sql:
+        shutil.rmtree(semantic.default_sql_cache_dir(), ignore_errors=True)
 
 
 def measure_page(script: str, url: str, runs: int, role: str, timeout: float) -> PageTiming:
@@ -102,18 +114,19 @@ def measure_page(script: str, url: str, runs: int, role: str, timeout: float) ->
         return at
 
     for _ in range(runs):
-        _clear_caches()
-        at = new_app()
-        # The entrypoint's default page first (a user lands there), then time the switch.
-        at.run()
-        _clear_caches()
-        at.switch_page(script)
-        t0 = time.perf_counter()
-        at.run()
-        timing.cold.append(time.perf_counter() - t0)
-        if at.exception:
-            timing.error = at.exception[0].value
-            return timing
+        for compiled_sql, times in ((True, timing.first_compile), (False, timing.cold)):
+            _clear_caches(compiled_sql=True)
+            at = new_app()
+            # The entrypoint's default page first (a user lands there), then time the switch.
+            at.run()
+            _clear_caches(compiled_sql=compiled_sql)
+            at.switch_page(script)
+            t0 = time.perf_counter()
+            at.run()
+            times.append(time.perf_counter() - t0)
+            if at.exception:
+                timing.error = at.exception[0].value
+                return timing
     for _ in range(runs):
         t0 = time.perf_counter()
         at.run()
@@ -161,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     os.environ["SWITCHBOARD_SERVING"] = str(args.serving.resolve())
+    # compiled SQL of this measurement only (cleared between runs): never the app's own cache
+    os.environ["SWITCHBOARD_SQL_CACHE_DIR"] = tempfile.mkdtemp(prefix="bench-pages-sql-")
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
     import logging
@@ -180,21 +195,23 @@ def main(argv: list[str] | None = None) -> int:
         results.append(r)
         status = f"ERROR {r.error.splitlines()[0][:120]}" if r.error else ""
         print(
-            f"{url:18s} cold median {r.cold_median:6.3f} s  new-data median "
+            f"{url:18s} first-compile median {r.first_compile_median:6.3f} s  "
+            f"cold median {r.cold_median:6.3f} s  new-data median "
             f"{r.fresh_data_median:6.3f} s  warm median {r.warm_median:6.3f} s"
             f"  (cold {', '.join(f'{x:.2f}' for x in r.cold)}) {status}",
             flush=True,
         )
     if args.markdown:
         print()
-        print("| page | cold (s) | new data (s) | warm (s) |")
-        print("|---|---:|---:|---:|")
+        print("| page | first compile (s) | cold (s) | new data (s) | warm (s) |")
+        print("|---|---:|---:|---:|---:|")
         for r in results:
             if r.error:
-                print(f"| {r.page} | error: {r.error.splitlines()[0][:80]} | | |")
+                print(f"| {r.page} | error: {r.error.splitlines()[0][:80]} | | | |")
             else:
                 print(
-                    f"| {r.page} | {r.cold_median:.2f} | {r.fresh_data_median:.2f} "
+                    f"| {r.page} | {r.first_compile_median:.2f} | {r.cold_median:.2f} "
+                    f"| {r.fresh_data_median:.2f} "
                     f"| {r.warm_median:.2f} |"
                 )
     if args.json:
@@ -203,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
         medians = {
             r.page: {
                 "cold": r.cold_median,
+                "first_compile": r.first_compile_median,
                 "fresh_data": r.fresh_data_median,
                 "warm": r.warm_median,
                 "error": r.error.splitlines()[0][:200] if r.error else None,

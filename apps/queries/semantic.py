@@ -18,18 +18,22 @@ Manifest location, first that exists: ``semantic_manifest.json`` next to the ser
 target folder (``settings.dbt_target_dir``, default ``dbt_project/target``), written by every
 ``dbt parse``/``build``.
 
-Cost: importing MetricFlow takes about 2 s, building the engine about 0.1 s and compiling a
-request 0.05-0.3 s, so the app keeps one engine per manifest version
-(``st.cache_resource`` in :mod:`apps.queries.api`) and this module caches compiled SQL.
+Cost: importing MetricFlow takes about 2 s, building the engine about 0.4 s and compiling a
+request 0.02-0.3 s, so the app keeps one engine per manifest version
+(``st.cache_resource`` in :mod:`apps.queries.api`) and this module caches compiled SQL, in
+memory and on disk per manifest (a new server process builds the engine only for a request
+no process compiled before).
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
+import os
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -128,35 +132,78 @@ def service_filters_where(f: ServiceFilters) -> tuple[str, ...]:
     return tuple(clauses)
 
 
+def default_sql_cache_dir() -> Path:
+    """Where compiled SQL is kept between processes: ``SWITCHBOARD_SQL_CACHE_DIR``, else
+    ``<data dir>/cache/semantic_sql``."""
+    configured = os.environ.get("SWITCHBOARD_SQL_CACHE_DIR")
+    return Path(configured) if configured else get_settings().data_dir / "cache" / "semantic_sql"
+
+
+def _metricflow_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("metricflow")
+    except PackageNotFoundError:  # pragma: no cover
+        return "unknown"
+
+
 @dataclass
 class SemanticLayer:
     """A MetricFlow engine over one semantic manifest, compiling only.
 
-    ``compile`` is cached per :class:`MetricQuery`; ``query`` executes on the snapshot.
+    ``compile`` is cached per :class:`MetricQuery` in memory and on disk
+    (``sql_cache_dir/<manifest and MetricFlow digest>/<request digest>.sql``): MetricFlow's SQL
+    depends only on the manifest, its version and the request, so a new server process reuses
+    what any earlier one compiled, and builds the engine (and imports MetricFlow, ~2 s) only
+    when a request was never compiled for this manifest. ``sql_cache_dir=None``: the default
+    (:func:`default_sql_cache_dir`); ``False``: memory only. An unwritable cache is skipped.
     """
 
     manifest_path: Path
-    _engine: object = field(init=False, repr=False)
+    sql_cache_dir: Path | None | bool = None
+    _engine_obj: object = field(init=False, repr=False, default=None)
     _raw: dict = field(init=False, repr=False)
     _lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        # Imported here: MetricFlow costs ~2 s to import, and pages that never ask for a metric
-        # (or tests of other modules) should not pay it.
-        from metricflow.engine.metricflow_engine import MetricFlowEngine
-        from metricflow_semantics.model.dbt_manifest_parser import (
-            parse_manifest_from_dbt_generated_manifest,
-        )
-        from metricflow_semantics.model.semantic_manifest_lookup import SemanticManifestLookup
-
         text = Path(self.manifest_path).read_text()
+        self._text = text
         self._raw = json.loads(text)
-        manifest = parse_manifest_from_dbt_generated_manifest(text)
-        self._engine = MetricFlowEngine(
-            semantic_manifest_lookup=SemanticManifestLookup(manifest),
-            sql_client=_CompileOnlyDuckDbClient(),
-        )
+        digest = hashlib.sha256(text.encode())
+        digest.update(_metricflow_version().encode())
+        self.manifest_digest = digest.hexdigest()[:20]
+        if self.sql_cache_dir is False:
+            self._disk: Path | None = None
+        else:
+            root = default_sql_cache_dir() if self.sql_cache_dir in (None, True) else Path(self.sql_cache_dir)
+            self._disk = root / self.manifest_digest
         self._compile_cached = functools.lru_cache(maxsize=512)(self._compile_uncached)
+
+    @property
+    def engine_built(self) -> bool:
+        return self._engine_obj is not None
+
+    @property
+    def _engine(self):
+        """The MetricFlow engine, built on first use (callers hold ``self._lock``)."""
+        if self._engine_obj is None:
+            # Imported here: MetricFlow costs ~2 s to import, and pages that never ask for a
+            # metric (or whose requests are all compiled on disk) should not pay it.
+            from metricflow.engine.metricflow_engine import MetricFlowEngine
+            from metricflow_semantics.model.dbt_manifest_parser import (
+                parse_manifest_from_dbt_generated_manifest,
+            )
+            from metricflow_semantics.model.semantic_manifest_lookup import (
+                SemanticManifestLookup,
+            )
+
+            manifest = parse_manifest_from_dbt_generated_manifest(self._text)
+            self._engine_obj = MetricFlowEngine(
+                semantic_manifest_lookup=SemanticManifestLookup(manifest),
+                sql_client=_CompileOnlyDuckDbClient(),
+            )
+        return self._engine_obj
 
     # --- manifest metadata --------------------------------------------------------------
     @property
@@ -191,7 +238,31 @@ class SemanticLayer:
     def compile_cache_info(self):
         return self._compile_cached.cache_info()
 
+    def _disk_path(self, q: MetricQuery) -> Path | None:
+        if self._disk is None:
+            return None
+        key = json.dumps(asdict(q), sort_keys=True)
+        return self._disk / (hashlib.sha256(key.encode()).hexdigest()[:32] + ".sql")
+
     def _compile_uncached(self, q: MetricQuery) -> str:
+        path = self._disk_path(q)
+        if path is not None:
+            try:
+                return path.read_text()
+            except OSError:
+                pass
+        sql = self._compile_with_engine(q)
+        if path is not None:
+            try:  # write-then-rename: a reader never sees half a file
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+                tmp.write_text(sql)
+                os.replace(tmp, path)
+            except OSError:
+                pass  # a read-only data folder: compile again next time
+        return sql
+
+    def _compile_with_engine(self, q: MetricQuery) -> str:
         from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
 
         request = MetricFlowQueryRequest.create(

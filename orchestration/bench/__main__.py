@@ -333,14 +333,19 @@ def render(results: list[dict], command: str, facts: dict, started: str, load: s
             t = r["pages"].get(p) or {}
             if t.get("error"):
                 return "error"
-            return f"{_s(t.get('fresh_data'))} / {_s(t.get('warm'))} / {_s(t.get('cold'))}"
+            return (
+                f"{_s(t.get('fresh_data'))} / {_s(t.get('warm'))} / {_s(t.get('cold'))}"
+                f" / {_s(t.get('first_compile'))}"
+            )
 
-        row(f"page `{p}` (s, new data / warm / cold)", [cell(r) for r in results])
+        row(f"page `{p}` (s, new data / warm / cold / first compile)", [cell(r) for r in results])
     lines += [
         "",
         "Page columns: *new data* = the first render after a publish (data caches empty, the "
-        "MetricFlow engine loaded), *warm* = a rerun, *cold* = a new process's first render "
-        "(engine built). Lower-bound totals equal the marts' (offered "
+        "MetricFlow engine loaded), *warm* = a rerun, *cold* = the first render with every "
+        "in-process cache empty (a newly started server; the compiled SQL on disk), *first "
+        "compile* = the same with no compiled SQL anywhere (the first visitor after the dbt "
+        "project changed: the MetricFlow engine is built and compiles each request). Lower-bound totals equal the marts' (offered "
         + ", ".join(f"{r['lower_bound']['offered']:,} vs {r['warehouse']['offered']:,}" for r in results)
         + "): both compute the same facts.",
         END,

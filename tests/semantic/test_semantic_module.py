@@ -132,3 +132,58 @@ def test_saved_query_narrowed_by_a_date_filter(layer, snapshot):
     assert df["offered_contacts"].iloc[0] == 14
     assert df["longest_wait"].iloc[0] == 50
     assert df["queue__queue_name"].iloc[0] == "Billing"
+
+
+# --- compiled SQL kept on disk between processes -----------------------------------------------
+
+
+def _request():
+    from apps.queries.semantic import MetricQuery
+
+    return MetricQuery(metrics=("offered_contacts", "service_level"), group_by=("metric_time__day",))
+
+
+def test_a_new_layer_reuses_compiled_sql_from_disk_without_building_the_engine(
+    manifest_path, tmp_path
+):
+    from apps.queries.semantic import SemanticLayer
+
+    first = SemanticLayer(manifest_path, sql_cache_dir=tmp_path)
+    sql = first.compile(_request())
+    assert first.engine_built
+    assert len(list(tmp_path.rglob("*.sql"))) == 1
+
+    second = SemanticLayer(manifest_path, sql_cache_dir=tmp_path)  # a new server process
+    assert second.compile(_request()) == sql
+    assert not second.engine_built
+    # a request no process compiled yet builds the engine
+    from apps.queries.semantic import MetricQuery
+
+    other = second.compile(MetricQuery(metrics=("abandonment_rate",)))
+    assert second.engine_built and other != sql
+
+
+def test_a_changed_manifest_does_not_reuse_sql_compiled_for_another(manifest_path, tmp_path):
+    from apps.queries.semantic import SemanticLayer
+
+    original = SemanticLayer(manifest_path, sql_cache_dir=tmp_path)
+    original.compile(_request())
+    changed = tmp_path / "changed" / "semantic_manifest.json"
+    changed.parent.mkdir()
+    changed.write_text(manifest_path.read_text() + "\n")  # another file content: another digest
+    layer = SemanticLayer(changed, sql_cache_dir=tmp_path)
+    assert layer.manifest_digest != original.manifest_digest
+    layer.compile(_request())
+    assert layer.engine_built  # nothing on disk for this manifest: compiled afresh
+    assert len(list(tmp_path.rglob("*.sql"))) == 2
+
+
+def test_an_unwritable_sql_cache_still_compiles(manifest_path, tmp_path):
+    from apps.queries.semantic import SemanticLayer
+
+    blocked = tmp_path / "file-not-dir"
+    blocked.write_text("")  # the cache "directory" is a file: every write fails
+    layer = SemanticLayer(manifest_path, sql_cache_dir=blocked)
+    assert "select" in layer.compile(_request()).lower()
+    memory_only = SemanticLayer(manifest_path, sql_cache_dir=False)
+    assert memory_only.compile(_request()) == layer.compile(_request())
