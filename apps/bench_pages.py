@@ -115,7 +115,7 @@ def measure_page(script: str, url: str, runs: int, role: str, timeout: float) ->
 
     for _ in range(runs):
         for compiled_sql, times in ((True, timing.first_compile), (False, timing.cold)):
-            _clear_caches(compiled_sql=True)
+            _clear_caches(compiled_sql=compiled_sql)
             at = new_app()
             # The entrypoint's default page first (a user lands there), then time the switch.
             at.run()

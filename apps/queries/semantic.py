@@ -139,6 +139,18 @@ def default_sql_cache_dir() -> Path:
     return Path(configured) if configured else get_settings().data_dir / "cache" / "semantic_sql"
 
 
+def _write_atomic(path: Path, text: str) -> None:
+    """Write-then-rename, so a reader never sees half a file; skipped if the folder is
+    read-only (the caller computes again next time)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_text(text)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
 def _metricflow_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -253,14 +265,26 @@ class SemanticLayer:
                 pass
         sql = self._compile_with_engine(q)
         if path is not None:
-            try:  # write-then-rename: a reader never sees half a file
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-                tmp.write_text(sql)
-                os.replace(tmp, path)
-            except OSError:
-                pass  # a read-only data folder: compile again next time
+            _write_atomic(path, sql)
         return sql
+
+    def group_by_items(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        """metric -> (metric_time grains, dimensions), for the metric catalog; on disk like
+        the compiled SQL (listing them needs the engine: ~1 s of a page's first render)."""
+        from orchestration.lib.metric_catalog import group_by_items_of
+
+        path = None if self._disk is None else self._disk / "group_by_items.json"
+        if path is not None:
+            try:
+                stored = json.loads(path.read_text())
+                return {k: (tuple(v[0]), tuple(v[1])) for k, v in stored.items()}
+            except (OSError, ValueError):
+                pass
+        with self._lock:
+            items = group_by_items_of(self._engine)
+        if path is not None:
+            _write_atomic(path, json.dumps(items, sort_keys=True))
+        return items
 
     def _compile_with_engine(self, q: MetricQuery) -> str:
         from metricflow.engine.metricflow_engine import MetricFlowQueryRequest

@@ -144,7 +144,7 @@ def _measures(manifest: dict) -> dict[str, dict]:
 
 
 def _group_by_items(manifest_text: str) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
-    """metric -> (time grains of metric_time, dimensions), from MetricFlow."""
+    """metric -> (time grains of metric_time, dimensions), from a MetricFlow engine."""
     from metricflow.engine.metricflow_engine import MetricFlowEngine
     from metricflow_semantics.model.dbt_manifest_parser import (
         parse_manifest_from_dbt_generated_manifest,
@@ -158,6 +158,11 @@ def _group_by_items(manifest_text: str) -> dict[str, tuple[tuple[str, ...], tupl
         semantic_manifest_lookup=SemanticManifestLookup(manifest),
         sql_client=_CompileOnlyDuckDbClient(),
     )
+    return group_by_items_of(engine)
+
+
+def group_by_items_of(engine) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """metric -> (time grains of metric_time, dimensions) of a built MetricFlow engine."""
     grains_order = ("minute", "hour", "day", "week", "month", "quarter", "year")
     out = {}
     for metric in engine.list_metrics(include_dimensions=True):
@@ -211,10 +216,16 @@ def _entities_for(manifest: dict) -> dict[str, tuple[str, ...]]:
     return result
 
 
-def build_catalog(manifest_text: str) -> Catalog:
+def build_catalog(
+    manifest_text: str,
+    group_by_items: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] | None = None,
+) -> Catalog:
+    """The catalog of a semantic manifest. ``group_by_items``: metric -> (grains, dimensions)
+    when the caller has them (the app's semantic layer keeps them on disk); else a MetricFlow
+    engine is built to list them."""
     manifest = json.loads(manifest_text)
     measures = _measures(manifest)
-    items = _group_by_items(manifest_text)
+    items = _group_by_items(manifest_text) if group_by_items is None else group_by_items
     entities = _entities_for(manifest)
     entries = []
     for m in manifest["metrics"]:

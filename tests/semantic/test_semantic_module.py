@@ -187,3 +187,18 @@ def test_an_unwritable_sql_cache_still_compiles(manifest_path, tmp_path):
     assert "select" in layer.compile(_request()).lower()
     memory_only = SemanticLayer(manifest_path, sql_cache_dir=False)
     assert memory_only.compile(_request()) == layer.compile(_request())
+
+
+def test_the_catalog_dimensions_come_from_disk_in_a_new_process(manifest_path, tmp_path):
+    from apps.queries.semantic import SemanticLayer
+    from orchestration.lib.metric_catalog import build_catalog
+
+    first = SemanticLayer(manifest_path, sql_cache_dir=tmp_path)
+    items = first.group_by_items()
+    assert first.engine_built
+    assert "metric_time__day" in items["service_level"][0]
+    second = SemanticLayer(manifest_path, sql_cache_dir=tmp_path)
+    assert second.group_by_items() == items
+    assert not second.engine_built
+    text = manifest_path.read_text()
+    assert build_catalog(text, second.group_by_items()) == build_catalog(text)
