@@ -174,7 +174,6 @@ where {{ window_filter('interval_date') }}
     the states already split at local midnight (int_agent_states_split_to_days), cut at the
     interval boundaries (split_to_intervals). -#}
 {% macro agent_state_intervals(states, minutes) -%}
-{%- set reasons = agent_interval_aux_reasons() %}
 with
 
 states as (
@@ -194,15 +193,7 @@ select
     agent_id,
     activity_date,
     interval_start_utc,
-    sum(case when state = 'available' then interval_seconds else 0 end) as available_seconds,
-    sum(case when state = 'on_contact' then interval_seconds else 0 end) as on_contact_seconds,
-    sum(case when state = 'acw' then interval_seconds else 0 end) as acw_state_seconds,
-    sum(case when state = 'aux' then interval_seconds else 0 end) as aux_seconds,
-    {%- for reason in reasons %}
-    sum(case when state = 'aux' and reason_code = '{{ reason }}' then interval_seconds else 0 end)
-        as aux_{{ reason }}_seconds,
-    {%- endfor %}
-    sum(interval_seconds) as logged_in_seconds
+    {{ agent_state_seconds_sums('interval_seconds') }}
 from state_pieces
 group by agent_id, activity_date, interval_start_utc
 {%- endmacro %}

@@ -8,6 +8,22 @@
 {%- endmacro %}
 
 
+{#- The agent-state seconds columns of the agent facts (by state and aux reason, and logged in)
+    as sums of `seconds_col` over rows with `state` and `reason_code`: fct_agent_days sums the
+    day pieces, int_agent_state_intervals_15m the interval pieces. -#}
+{% macro agent_state_seconds_sums(seconds_col) -%}
+    sum(case when state = 'available' then {{ seconds_col }} else 0 end) as available_seconds,
+    sum(case when state = 'on_contact' then {{ seconds_col }} else 0 end) as on_contact_seconds,
+    sum(case when state = 'acw' then {{ seconds_col }} else 0 end) as acw_state_seconds,
+    sum(case when state = 'aux' then {{ seconds_col }} else 0 end) as aux_seconds,
+    {%- for reason in agent_interval_aux_reasons() %}
+    sum(case when state = 'aux' and reason_code = '{{ reason }}' then {{ seconds_col }} else 0 end)
+        as aux_{{ reason }}_seconds,
+    {%- endfor %}
+    sum({{ seconds_col }}) as logged_in_seconds
+{%- endmacro %}
+
+
 {#- The measures of the agent-interval facts, in their column order: every one is a sum of
     counts or seconds over the interval, so a coarser interval is the sum of its finer ones. -#}
 {% macro agent_interval_measures() -%}

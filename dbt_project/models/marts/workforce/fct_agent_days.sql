@@ -113,15 +113,7 @@ state_days as (
     select
         agent_id,
         activity_date,
-        sum(case when state = 'available' then state_seconds else 0 end) as available_seconds,
-        sum(case when state = 'on_contact' then state_seconds else 0 end) as on_contact_seconds,
-        sum(case when state = 'acw' then state_seconds else 0 end) as acw_state_seconds,
-        sum(case when state = 'aux' then state_seconds else 0 end) as aux_seconds,
-        {%- for reason in reasons %}
-        sum(case when state = 'aux' and reason_code = '{{ reason }}' then state_seconds else 0 end)
-            as aux_{{ reason }}_seconds,
-        {%- endfor %}
-        sum(state_seconds) as logged_in_seconds,
+        {{ agent_state_seconds_sums('state_seconds') }},
         min(piece_started_at) as first_logged_in_at
     from states
     group by agent_id, activity_date
