@@ -167,7 +167,8 @@ path = {str(serving)!r}
 with duckdb.connect(path, read_only=True) as con:
     last = con.execute("select max(interval_date) from fct_queue_intervals where offered > 0").fetchone()[0]
 f = ServiceFilters(last - timedelta(days=6), last)
-layer = semantic.SemanticLayer(semantic.find_manifest(__import__('pathlib').Path(path)))
+# memory-only compiled SQL: "first" is compile + run, whatever an earlier process left on disk
+layer = semantic.SemanticLayer(semantic.find_manifest(__import__('pathlib').Path(path)), sql_cache_dir=False)
 requests = {{
     "kpi tiles (last 7 days)": lambda: semantic.overview_kpis(layer, f, path),
     "kpi tiles (previous 7 days)": lambda: semantic.overview_kpis(layer, f.previous_period(), path),
