@@ -203,7 +203,6 @@ group by agent_id, activity_date, interval_start_utc
     `minutes`: the adherence ranges (int_schedules_matched_to_states) cut at the interval
     boundaries. -#}
 {% macro agent_schedule_intervals(adherence_ranges, minutes) -%}
-{%- set activities = agent_interval_activities() %}
 with
 
 adherence_ranges as (
@@ -223,15 +222,7 @@ select
     agent_id,
     activity_date,
     interval_start_utc,
-    {%- for activity in activities %}
-    sum(case when range_kind = 'scheduled' and activity = '{{ activity }}' then interval_seconds else 0 end)
-        as scheduled_{{ activity }}_seconds,
-    {%- endfor %}
-    sum(case when range_kind = 'scheduled' and activity <> 'off' then interval_seconds else 0 end)
-        as scheduled_work_seconds,
-    sum(case when range_kind in ('matched', 'forgiven') then interval_seconds else 0 end) as adherent_seconds,
-    sum(case when range_kind = 'forgiven' then interval_seconds else 0 end) as adherence_forgiven_seconds,
-    sum(case when range_kind = 'off_logged_in' then interval_seconds else 0 end) as off_logged_in_seconds
+    {{ agent_schedule_seconds_sums('interval_seconds') }}
 from adherence_pieces
 group by agent_id, activity_date, interval_start_utc
 {%- endmacro %}

@@ -24,6 +24,23 @@
 {%- endmacro %}
 
 
+{#- The schedule and adherence seconds columns of the agent facts (scheduled by activity and
+    working, adherent, forgiven, off-logged-in) as sums of `seconds_col` over adherence ranges
+    with `range_kind` and `activity`: fct_agent_days sums the day ranges,
+    int_agent_schedule_intervals_15m the interval pieces. -#}
+{% macro agent_schedule_seconds_sums(seconds_col) -%}
+    {%- for activity in agent_interval_activities() %}
+    sum(case when range_kind = 'scheduled' and activity = '{{ activity }}' then {{ seconds_col }} else 0 end)
+        as scheduled_{{ activity }}_seconds,
+    {%- endfor %}
+    sum(case when range_kind = 'scheduled' and activity <> 'off' then {{ seconds_col }} else 0 end)
+        as scheduled_work_seconds,
+    sum(case when range_kind in ('matched', 'forgiven') then {{ seconds_col }} else 0 end) as adherent_seconds,
+    sum(case when range_kind = 'forgiven' then {{ seconds_col }} else 0 end) as adherence_forgiven_seconds,
+    sum(case when range_kind = 'off_logged_in' then {{ seconds_col }} else 0 end) as off_logged_in_seconds
+{%- endmacro %}
+
+
 {#- The measures of the agent-interval facts, in their column order: every one is a sum of
     counts or seconds over the interval, so a coarser interval is the sum of its finer ones. -#}
 {% macro agent_interval_measures() -%}

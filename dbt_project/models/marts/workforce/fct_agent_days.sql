@@ -125,15 +125,7 @@ schedule_days as (
     select
         agent_id,
         activity_date,
-        {%- for activity in activities %}
-        sum(case when range_kind = 'scheduled' and activity = '{{ activity }}' then range_seconds else 0 end)
-            as scheduled_{{ activity }}_seconds,
-        {%- endfor %}
-        sum(case when range_kind = 'scheduled' and activity <> 'off' then range_seconds else 0 end)
-            as scheduled_work_seconds,
-        sum(case when range_kind in ('matched', 'forgiven') then range_seconds else 0 end) as adherent_seconds,
-        sum(case when range_kind = 'forgiven' then range_seconds else 0 end) as adherence_forgiven_seconds,
-        sum(case when range_kind = 'off_logged_in' then range_seconds else 0 end) as off_logged_in_seconds,
+        {{ agent_schedule_seconds_sums('range_seconds') }},
         min(case when range_kind = 'scheduled' and activity <> 'off' then starts_at end) as first_scheduled_at
     from adherence_ranges
     group by agent_id, activity_date
