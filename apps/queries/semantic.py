@@ -31,7 +31,9 @@ import functools
 import hashlib
 import json
 import os
+import shutil
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -151,6 +153,43 @@ def _write_atomic(path: Path, text: str) -> None:
         pass
 
 
+# The disk cache stays bounded: other manifests' folders (an older dbt project) go after a
+# week unused, a request's SQL after a month (date filters move daily, so old ones never recur).
+STALE_MANIFEST_SECONDS = 7 * 86400
+STALE_REQUEST_SECONDS = 30 * 86400
+
+
+def prune_sql_cache(folder: Path, now: float | None = None) -> int:
+    """Delete stale compiled SQL around ``folder`` (this manifest's cache folder): sibling
+    manifest folders not written for a week, and this folder's files older than a month.
+    Returns how many files and folders went; errors are ignored (another process may prune)."""
+    now = time.time() if now is None else now
+    removed = 0
+    try:
+        siblings = [p for p in folder.parent.iterdir() if p.is_dir() and p != folder]
+    except OSError:
+        siblings = []
+    for other in siblings:
+        try:
+            if now - other.stat().st_mtime > STALE_MANIFEST_SECONDS:
+                shutil.rmtree(other, ignore_errors=True)
+                removed += 1
+        except OSError:
+            pass
+    try:
+        files = list(folder.glob("*.sql"))
+    except OSError:
+        files = []
+    for f in files:
+        try:
+            if now - f.stat().st_mtime > STALE_REQUEST_SECONDS:
+                f.unlink()
+                removed += 1
+        except OSError:
+            pass
+    return removed
+
+
 def _metricflow_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -190,6 +229,7 @@ class SemanticLayer:
         else:
             root = default_sql_cache_dir() if self.sql_cache_dir in (None, True) else Path(self.sql_cache_dir)
             self._disk = root / self.manifest_digest
+        self._pruned = False
         self._compile_cached = functools.lru_cache(maxsize=512)(self._compile_uncached)
 
     @property
@@ -265,6 +305,9 @@ class SemanticLayer:
                 pass
         sql = self._compile_with_engine(q)
         if path is not None:
+            if not self._pruned:
+                self._pruned = True
+                prune_sql_cache(path.parent)
             _write_atomic(path, sql)
         return sql
 

@@ -202,3 +202,24 @@ def test_the_catalog_dimensions_come_from_disk_in_a_new_process(manifest_path, t
     assert not second.engine_built
     text = manifest_path.read_text()
     assert build_catalog(text, second.group_by_items()) == build_catalog(text)
+
+
+def test_the_sql_cache_drops_other_manifests_and_old_requests_it_no_longer_needs(tmp_path):
+    import os
+    import time
+
+    from apps.queries.semantic import prune_sql_cache
+
+    now = time.time()
+    current, recent, old = tmp_path / "current", tmp_path / "recent", tmp_path / "old"
+    for d in (current, recent, old):
+        d.mkdir()
+    (old / "a.sql").write_text("select 1")
+    os.utime(old, (now - 8 * 86400, now - 8 * 86400))  # another manifest, unused for 8 days
+    (current / "fresh.sql").write_text("select 2")
+    stale = current / "stale.sql"
+    stale.write_text("select 3")
+    os.utime(stale, (now - 31 * 86400, now - 31 * 86400))
+    assert prune_sql_cache(current, now=now) == 2
+    assert not old.exists() and recent.exists()
+    assert (current / "fresh.sql").exists() and not stale.exists()
