@@ -19,7 +19,11 @@
       replaced whole, including days that no longer have rows.
     * get_where_subquery (dbt's hook for a test's `where`): data tests on a reprocess_window
       model check only the rows of the window in an incremental run (the rows this run wrote);
-      a full build checks everything. -#}
+      a full build checks everything. A key-incremental model (delete+insert by key) names its
+      event column in `meta: {tested_from_column: ...}`: every row a run writes has its event on
+      or after the window's first day (the window starts a day before the earliest event of the
+      run's new rows and of the earlier versions of their keys), and a run only deletes rows
+      otherwise, so its tests check the rows from that day on (and any without the column). -#}
 
 {% macro reprocess_from_date(require_incremental=true) -%}
     {%- if not execute or this is none or model.resource_type == 'unit_test' -%}{{ return(none) }}{%- endif -%}
@@ -64,20 +68,26 @@
 
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where') -%}
-    {%- set window_column = none -%}
+    {#- a namespace: a plain `set` inside a Jinja for loop does not outlive the loop -#}
+    {%- set found = namespace(window=none) -%}
     {%- if execute -%}
         {%- for node in graph.nodes.values() -%}
             {%- if node.resource_type == 'model'
-                and node.config.incremental_strategy == 'reprocess_window'
                 and (node.alias or node.name) == relation.identifier
                 and node.schema == relation.schema -%}
-                {%- set window_column = node.config.unique_key -%}
+                {%- if node.config.incremental_strategy == 'reprocess_window' -%}
+                    {%- set found.window = (node.config.unique_key, false) -%}
+                {%- elif node.config.meta.get('tested_from_column') -%}
+                    {%- set found.window = (node.config.meta['tested_from_column'], true) -%}
+                {%- endif -%}
             {%- endif -%}
         {%- endfor -%}
     {%- endif -%}
-    {%- set d = reprocess_from_date(require_incremental=false) if window_column else none -%}
+    {%- set d = reprocess_from_date(require_incremental=false) if found.window else none -%}
     {%- if d is not none -%}
-        {%- set window = window_column ~ " >= cast('" ~ d ~ "' as date)" -%}
+        {%- set column, with_nulls = found.window -%}
+        {%- set window = column ~ " >= cast('" ~ d ~ "' as date)" -%}
+        {%- if with_nulls -%}{%- set window = '(' ~ window ~ ' or ' ~ column ~ ' is null)' -%}{%- endif -%}
         {%- set where = '(' ~ where ~ ') and ' ~ window if where else window -%}
     {%- endif -%}
     {%- if where -%}

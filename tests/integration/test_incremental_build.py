@@ -58,6 +58,13 @@ def _differences(a: str, b: str, schemas: tuple[str, ...] = ("main", "staging", 
     return out
 
 
+def _compiled_test(data, run_id: str, test_name: str) -> str:
+    """The SQL dbt ran for a data test in the main dbt step of a run (its own target folder)."""
+    found = sorted((data / "dbt_target").glob(f"switchboard_dbt_assets-{run_id[:7]}-*/run/**/{test_name}.sql"))
+    assert len(found) == 1, found
+    return found[0].read_text()
+
+
 def test_one_new_day_built_incrementally_equals_the_full_build(built_demo, tmp_path):
     data = tmp_path / "incremental"
     landing = data / "landing"
@@ -84,5 +91,18 @@ def test_one_new_day_built_incrementally_equals_the_full_build(built_demo, tmp_p
         runs = con.execute(
             "select full_rebuild, completed_at is not null from raw_meta.build_window order by planned_at"
         ).fetchall()
+        first_run_id, second_run_id = (
+            r[0] for r in con.execute("select run_id from raw_meta.build_window order by planned_at").fetchall()
+        )
     assert runs == [(True, True), (False, True)]
+    # the data tests of the incremental run checked the window (the rows it wrote), those of the
+    # first build everything: a day-partitioned fact's and a key-incremental staging table's
+    first_sql = _compiled_test(data, first_run_id, "unique_fct_contact_segments_segment_id")
+    assert "dbt_subquery" not in first_sql and '"main"."fct_contact_segments"' in first_sql
+    assert f"interval_date >= cast('{plan.group(1)}' as date)" in _compiled_test(
+        data, second_run_id, "unique_fct_contact_segments_segment_id"
+    )
+    assert f"(entered_queue_at >= cast('{plan.group(1)}' as date) or entered_queue_at is null)" in _compiled_test(
+        data, second_run_id, "unique_stg_acd__calls_segment_id"
+    )
     shutil.rmtree(data / "dagster_home", ignore_errors=True)

@@ -1,7 +1,8 @@
 -- The agent-interval facts (default length and 15 minutes) lose and double-count nothing:
 -- per agent and local day, their sums equal fct_agent_days (handled and handle time by the
 -- interval of answer; state, scheduled and adherent seconds cut at interval boundaries).
--- Returns the agent days that disagree.
+-- Returns the agent days that disagree. An incremental run checks the days it recomputed
+-- (tested_days); a full build every day.
 {%- set measures = [
     'handled', 'handle_seconds', 'transfers', 'holds', 'available_seconds', 'on_contact_seconds',
     'acw_state_seconds', 'aux_seconds', 'logged_in_seconds', 'scheduled_on_queue_seconds',
@@ -13,6 +14,7 @@ with
 agent_days as (
 
     select * from {{ ref('fct_agent_days') }}
+    where {{ tested_days('activity_date') }}
 
 ),
 
@@ -27,6 +29,7 @@ agent_days as (
         sum({{ measure }}) as {{ measure }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     from {{ ref(model) }}
+    where {{ tested_days('interval_date') }}
     group by agent_id, interval_date
 
 ),

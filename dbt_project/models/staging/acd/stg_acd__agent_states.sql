@@ -2,8 +2,10 @@
 -- Grain: agent state interval; key: agent_id, started_at. Re-delivered keys are deduplicated: the row with the latest
 -- _loaded_at, _source_file, _source_row wins.
 -- Incremental by key (a table: 30 million rows a year at 500 seats): a run re-ranks only the
--- versions of the keys delivered since the last run.
-{{ config(materialized='incremental', unique_key=['agent_id', 'started_at'], incremental_strategy='delete+insert', on_schema_change='fail') }}
+-- versions of the keys delivered since the last run. Its data tests check the rows
+-- from the reprocessing window's first day on (meta tested_from_column, macros/reprocess_window.sql).
+{{ config(materialized='incremental', unique_key=['agent_id', 'started_at'], incremental_strategy='delete+insert', on_schema_change='fail',
+    meta={'tested_from_column': 'started_at'}) }}
 with
 
 {% if is_incremental() %}

@@ -2,8 +2,10 @@
 -- Grain: segment; key: segment_id. Re-delivered keys are deduplicated: the row with the latest
 -- `updated_at`, then _loaded_at, _source_file, _source_row wins.
 -- Incremental by key (a table, unlike the other staging views: the segment fact is the big
--- one): a run re-ranks only the versions of the segments delivered since the last run.
-{{ config(materialized='incremental', unique_key='segment_id', incremental_strategy='delete+insert', on_schema_change='fail') }}
+-- one): a run re-ranks only the versions of the segments delivered since the last run. Its data tests check the rows
+-- from the reprocessing window's first day on (meta tested_from_column, macros/reprocess_window.sql).
+{{ config(materialized='incremental', unique_key='segment_id', incremental_strategy='delete+insert', on_schema_change='fail',
+    meta={'tested_from_column': 'entered_queue_at'}) }}
 with
 
 delivered as (
