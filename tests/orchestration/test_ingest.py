@@ -94,6 +94,20 @@ def test_a_changed_file_at_the_same_path_replaces_its_rows(con, tmp_path):
     assert accounting_mismatches(con) == []
 
 
+def test_the_totals_first_accounting_names_the_file_that_lost_a_row(con, tmp_path):
+    write(tmp_path, "acd", "agent_states", "d1.csv", f"{STATES_HEADER}\na1,available,,2026-03-29T00:30:00Z,2026-03-29T01:00:00Z\n")
+    write(
+        tmp_path, "acd", "agent_states", "d2.csv",
+        f"{STATES_HEADER}\na2,available,,2026-03-29T00:30:00Z,2026-03-29T01:00:00Z\n"
+        "a2,aux,lunch,2026-03-29T01:00:00Z,not a time\n",
+    )
+    load_landing(con, tmp_path)
+    assert accounting_mismatches(con, per_file=False) == accounting_mismatches(con) == []
+    con.execute("delete from raw_acd.agent_states where agent_id = 'a2'")
+    lost = [("acd", "agent_states", "acd/agent_states/d2.csv", 2, 0, 1, 0)]
+    assert accounting_mismatches(con, per_file=False) == accounting_mismatches(con) == lost
+
+
 def test_a_file_missing_a_required_column_is_rejected_whole_and_named(con, tmp_path):
     write(tmp_path, "acd", "agent_states", "bad.csv", "agent_id,state,started_at\na1,available,2026-01-01T00:00:00Z\n")
     (r,) = load_landing(con, tmp_path).results

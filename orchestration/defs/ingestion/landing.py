@@ -52,7 +52,7 @@ def landing_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResour
 
     with warehouse.connect() as con:
         summary = load_landing(con, landing.path, selected, progress=progress)
-        mismatches = accounting_mismatches(con)
+        mismatches = accounting_mismatches(con, per_file=False)
         raw_counts = {t.key: con.execute(f"select count(*) from {t.raw_relation}").fetchone()[0] for t in selected}
         quarantine_counts = dict(
             ((f, n), c)
