@@ -31,13 +31,7 @@ delivered as (
 
 source as (
 
-    select
-        *,
-        row_number() over (
-            partition by agent_id, started_at
-            order by _loaded_at desc, _source_file desc, _source_row desc
-        ) as version_rank
-    from delivered
+    {{ versions_ranked('delivered', ['agent_id', 'started_at'], ['_loaded_at desc', '_source_file desc', '_source_row desc']) }}
 
 ),
 

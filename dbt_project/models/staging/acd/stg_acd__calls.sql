@@ -22,13 +22,7 @@ delivered as (
 
 source as (
 
-    select
-        *,
-        row_number() over (
-            partition by segment_id
-            order by updated_at desc nulls last, _loaded_at desc, _source_file desc, _source_row desc
-        ) as version_rank
-    from delivered
+    {{ versions_ranked('delivered', ['segment_id'], ['updated_at desc nulls last', '_loaded_at desc', '_source_file desc', '_source_row desc']) }}
 
 ),
 

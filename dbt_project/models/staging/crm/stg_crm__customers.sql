@@ -5,13 +5,7 @@ with
 
 source as (
 
-    select
-        *,
-        row_number() over (
-            partition by customer_id
-            order by _loaded_at desc, _source_file desc, _source_row desc
-        ) as version_rank
-    from {{ source('crm', 'customers') }}
+    {{ versions_ranked(source('crm', 'customers'), ['customer_id'], ['_loaded_at desc', '_source_file desc', '_source_row desc']) }}
 
 ),
 

@@ -7,13 +7,7 @@ with
 
 source as (
 
-    select
-        *,
-        row_number() over (
-            partition by agent_id, snapshot_date
-            order by _loaded_at desc, _source_file desc, _source_row desc
-        ) as version_rank
-    from {{ source('hr', 'agents') }}
+    {{ versions_ranked(source('hr', 'agents'), ['agent_id', 'snapshot_date'], ['_loaded_at desc', '_source_file desc', '_source_row desc']) }}
 
 ),
 

@@ -5,13 +5,7 @@ with
 
 source as (
 
-    select
-        *,
-        row_number() over (
-            partition by session_id
-            order by _loaded_at desc, _source_file desc, _source_row desc
-        ) as version_rank
-    from {{ source('hr', 'coaching_sessions') }}
+    {{ versions_ranked(source('hr', 'coaching_sessions'), ['session_id'], ['_loaded_at desc', '_source_file desc', '_source_row desc']) }}
 
 ),
 

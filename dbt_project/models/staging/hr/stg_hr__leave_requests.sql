@@ -5,13 +5,7 @@ with
 
 source as (
 
-    select
-        *,
-        row_number() over (
-            partition by request_id
-            order by _loaded_at desc, _source_file desc, _source_row desc
-        ) as version_rank
-    from {{ source('hr', 'leave_requests') }}
+    {{ versions_ranked(source('hr', 'leave_requests'), ['request_id'], ['_loaded_at desc', '_source_file desc', '_source_row desc']) }}
 
 ),
 

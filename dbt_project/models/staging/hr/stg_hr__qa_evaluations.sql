@@ -5,13 +5,7 @@ with
 
 source as (
 
-    select
-        *,
-        row_number() over (
-            partition by evaluation_id, question_id
-            order by _loaded_at desc, _source_file desc, _source_row desc
-        ) as version_rank
-    from {{ source('hr', 'qa_evaluations') }}
+    {{ versions_ranked(source('hr', 'qa_evaluations'), ['evaluation_id', 'question_id'], ['_loaded_at desc', '_source_file desc', '_source_row desc']) }}
 
 ),
 

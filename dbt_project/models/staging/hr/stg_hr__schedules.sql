@@ -5,13 +5,7 @@ with
 
 source as (
 
-    select
-        *,
-        row_number() over (
-            partition by agent_id, starts_at
-            order by _loaded_at desc, _source_file desc, _source_row desc
-        ) as version_rank
-    from {{ source('hr', 'schedules') }}
+    {{ versions_ranked(source('hr', 'schedules'), ['agent_id', 'starts_at'], ['_loaded_at desc', '_source_file desc', '_source_row desc']) }}
 
 ),
 

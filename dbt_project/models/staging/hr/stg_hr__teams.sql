@@ -5,13 +5,7 @@ with
 
 source as (
 
-    select
-        *,
-        row_number() over (
-            partition by team_id
-            order by _loaded_at desc, _source_file desc, _source_row desc
-        ) as version_rank
-    from {{ source('hr', 'teams') }}
+    {{ versions_ranked(source('hr', 'teams'), ['team_id'], ['_loaded_at desc', '_source_file desc', '_source_row desc']) }}
 
 ),
 

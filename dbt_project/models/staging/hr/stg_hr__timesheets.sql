@@ -5,13 +5,7 @@ with
 
 source as (
 
-    select
-        *,
-        row_number() over (
-            partition by agent_id, work_date
-            order by _loaded_at desc, _source_file desc, _source_row desc
-        ) as version_rank
-    from {{ source('hr', 'timesheets') }}
+    {{ versions_ranked(source('hr', 'timesheets'), ['agent_id', 'work_date'], ['_loaded_at desc', '_source_file desc', '_source_row desc']) }}
 
 ),
 

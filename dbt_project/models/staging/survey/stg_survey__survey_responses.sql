@@ -5,13 +5,7 @@ with
 
 source as (
 
-    select
-        *,
-        row_number() over (
-            partition by response_id
-            order by _loaded_at desc, _source_file desc, _source_row desc
-        ) as version_rank
-    from {{ source('survey', 'survey_responses') }}
+    {{ versions_ranked(source('survey', 'survey_responses'), ['response_id'], ['_loaded_at desc', '_source_file desc', '_source_row desc']) }}
 
 ),
 
