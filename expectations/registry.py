@@ -293,7 +293,9 @@ def fetch_landing_frame(
     rows = con.sql(
         f"""
         select {select} from raw_{family}.{table} r
-        join _gx_batch d on d.delivery_id = r._delivery_id and d.source_file = r._source_file
+        where exists (
+            select 1 from _gx_batch d where d.delivery_id = r._delivery_id and d.source_file = r._source_file
+        )
         order by r._source_file, r._source_row
         """
     ).to_arrow_table()

@@ -18,6 +18,7 @@ from orchestration.defs.quality.checks import (
     DRIFT_CHECK,
     LANDING_CHECK,
     MARTS,
+    _fetched_ahead,
     evaluate,
     gx_drift_checks,
     gx_landing_checks,
@@ -161,6 +162,42 @@ def test_a_large_batch_is_validated_in_chunks_of_whole_deliveries(tmp_path, monk
     assert ev.metadata["evaluated_rows"].value == 21
     assert "2 chunks of whole deliveries" in ev.metadata["batch"].value
     assert "day2.csv" in ev.metadata["failures"].value
+
+
+def test_the_next_chunk_is_fetched_while_one_is_validated_and_at_most_one_ahead():
+    import threading
+
+    fetched = []
+    started = threading.Event()
+
+    def chunks():
+        for i in range(4):
+            fetched.append((i, threading.current_thread().name))
+            if i == 1:
+                started.set()
+            yield i
+
+    seen = []
+    for i in _fetched_ahead(chunks()):
+        if i == 0:  # chunk 1 is fetched while chunk 0 is in hand ...
+            assert started.wait(5)
+            # ... and chunk 2 is not: one chunk ahead at most
+            assert [n for n, _ in fetched] == [0, 1]
+        seen.append(i)
+    assert seen == [0, 1, 2, 3]
+    assert all(name.startswith("gx-fetch") for _, name in fetched)
+
+
+def test_a_failed_fetch_of_a_later_chunk_fails_the_evaluation():
+    def chunks():
+        yield 0
+        raise duckdb.IOException("disk gone")
+
+    got = []
+    with pytest.raises(duckdb.IOException, match="disk gone"):
+        for i in _fetched_ahead(chunks()):
+            got.append(i)
+    assert got == [0]
 
 
 def test_merged_chunk_summaries_add_counts_and_keep_the_failing_examples():

@@ -13,12 +13,14 @@ the app's Data health page. Export: ``quality_checks``.
 # No `from __future__ import annotations` in Dagster definition modules (see STACK.md).
 
 import gc
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 import dagster as dg
 
 from expectations import registry
-from expectations.registry import SuiteEntry
+from expectations.registry import Batch, SuiteEntry
 from orchestration.defs.resources import WarehouseResource
 from orchestration.defs.runs import run_start_utc
 from orchestration.defs.transform.dbt import switchboard_dbt_assets
@@ -59,7 +61,7 @@ def evaluate(
     summaries, descriptions = [], []
     # landing batches come in chunks of whole deliveries, so a first load of a year of history
     # is validated without holding it in memory at once
-    for batch in entry.fetch_chunks(con, since=since, suite=suite):
+    for batch in _fetched_ahead(entry.fetch_chunks(con, since=since, suite=suite)):
         summaries.append(validate(batch.frame, suite))
         descriptions.append(batch.description)
         batch.frame = None
@@ -90,6 +92,20 @@ def evaluate(
     return gx_bridge.to_check_result(
         summary, asset_key=asset_key, check_name=check_name, batch_description=description
     )
+
+
+def _fetched_ahead(chunks: Iterator[Batch]) -> Iterator[Batch]:
+    """The chunks of ``chunks``, each next one fetched in a worker thread while this one is
+    validated: DuckDB's fetch releases the GIL, so on two cores it overlaps GX's pandas work
+    (at a year's first load, a million calls rows take ~1 s to fetch and ~1.5 s to validate).
+    At most two chunks are in memory. Only the worker touches the generator (and through it the
+    connection) until it is exhausted."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gx-fetch") as pool:
+        it = iter(chunks)
+        pending = pool.submit(next, it, None)
+        while (batch := pending.result()) is not None:
+            pending = pool.submit(next, it, None)
+            yield batch
 
 
 def _materialized_in_this_run(context, key: dg.AssetKey) -> bool:
