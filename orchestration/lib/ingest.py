@@ -540,27 +540,44 @@ def _read_group_native(con: duckdb.DuckDBPyConnection, deliveries: list[_Deliver
 
     False (nothing to use) when DuckDB rejects any record or cannot parse a file as a whole:
     those files are then loaded one by one, where rejected records are quarantined.
+
+    A record's number in its file is its number in the scan (files in order, records in file
+    order: ``parallel = false``) minus the records of the files before it, counted first (a
+    scan that parses but keeps no column: ~0.3 s for 1.7 M calls rows). A window partitioned by
+    file sorted every row: 0.7-0.8 s more per group of 64 files.
     """
     con.execute("drop table if exists _ingest_rejects; drop table if exists _ingest_scans")
-    files = "[" + ", ".join(_q(str(d.path)) for d in deliveries) + "]"
+    paths = [str(d.path) for d in deliveries]
+    files = "[" + ", ".join(_q(p) for p in paths) + "]"
+    options = (
+        "header = true, delim = ',', quote = '\"', escape = '\"', "
+        f"columns = {_text_columns_spec(n)}, auto_detect = false, parallel = false, "
+        "max_line_size = 4194304, filename = true"
+    )
     try:
-        con.execute(
-            f"""
-            create or replace temp table _ingest_text as
-            select * exclude (filename, _grn), filename as _file,
-                   row_number() over (partition by filename order by _grn) as _rn
-            from (
-                select *, row_number() over () as _grn
-                from read_csv({files}, header = true, delim = ',', quote = '"', escape = '"',
-                              columns = {_text_columns_spec(n)}, store_rejects = true,
-                              rejects_table = '_ingest_rejects', rejects_scan = '_ingest_scans',
-                              auto_detect = false, parallel = false, max_line_size = 4194304,
-                              filename = true)
-            )
-            """
+        counts = dict(
+            con.execute(f"select filename, count(*) from read_csv({files}, {options}) group by filename").fetchall()
         )
     except duckdb.Error:
         return False
+    offsets, before = [], 0
+    for p in paths:
+        offsets.append([p, before])
+        before += int(counts.get(p, 0))
+    con.execute("create or replace temp table _ingest_offsets (_file varchar, _offset bigint)")
+    con.executemany("insert into _ingest_offsets values (?, ?)", offsets)
+    con.execute(
+        f"""
+        create or replace temp table _ingest_text as
+        select s.* exclude (filename, _grn), s.filename as _file, s._grn - o._offset as _rn
+        from (
+            select *, row_number() over () as _grn
+            from read_csv({files}, {options}, store_rejects = true,
+                          rejects_table = '_ingest_rejects', rejects_scan = '_ingest_scans')
+        ) as s
+        join _ingest_offsets as o on o._file = s.filename
+        """
+    )
     return con.execute("select count(*) from _ingest_rejects").fetchone()[0] == 0
 
 
@@ -740,18 +757,20 @@ def _load_group(
             where c._reason is null and c._copy = 1
             """
         )
-        con.execute(
-            f"""
-            insert into {META_SCHEMA}.quarantine
-            select f.delivery_id, ?, ?, f.rel, c._line, {raw_record}, c._reason,
-                   cast(timezone('UTC', now()) as timestamp)
-            from _ingest_checked c
-            join _ingest_text t on t._file = c._file and t._rn = c._rn
-            join _ingest_files f on f._file = c._file
-            where c._reason is not null order by c._file, c._line
-            """,
-            [table.family, table.name],
-        )
+        # (a join of every row with its text, so only when a row was quarantined)
+        if any(counts.get(str(d.path), (0, 0, 0, 0))[2] for d in deliveries):
+            con.execute(
+                f"""
+                insert into {META_SCHEMA}.quarantine
+                select f.delivery_id, ?, ?, f.rel, c._line, {raw_record}, c._reason,
+                       cast(timezone('UTC', now()) as timestamp)
+                from _ingest_checked c
+                join _ingest_text t on t._file = c._file and t._rn = c._rn
+                join _ingest_files f on f._file = c._file
+                where c._reason is not null order by c._file, c._line
+                """,
+                [table.family, table.name],
+            )
         if rejects:
             d = deliveries[0]
             con.executemany(
