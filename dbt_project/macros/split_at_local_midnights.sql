@@ -10,7 +10,11 @@
     With `end_exclusive`, the last local date is the one of (end - 1 second), so a range ending
     exactly at local midnight stays on its day; without it such a range also yields a
     zero-second piece on the next day (callers filter <seconds_col> > 0).
-    Ranges crossing more than var('spine_max_days') local days are truncated. -#}
+    Ranges crossing more than var('spine_max_days') local days are truncated.
+    The local dates are computed once, in a CTE both branches read (a `with` nested in the
+    caller's CTE or subquery): inlined into each branch, the four time-zone conversions per row
+    were half of int_agent_states_split_to_days at 10M segments (30 M states: 22.5 s -> 13-18 s
+    alone). -#}
 {% macro split_at_local_midnights(source, agents, start_col, end_col, columns, seconds_col, end_exclusive=false) -%}
     {%- set last_ts = dbt.dateadd('second', -1, source ~ '.' ~ end_col) if end_exclusive else source ~ '.' ~ end_col -%}
     {%- set carried -%}{% for column in columns %}{{ column }}, {% endfor %}{%- endset -%}
@@ -27,6 +31,10 @@
         inner join {{ agents }}
             on {{ source }}.agent_id = {{ agents }}.agent_id
     {%- endset -%}
+    with localized as (
+        {{ localized }}
+    )
+
     select
         agent_id,
         first_local_date as activity_date,
@@ -36,9 +44,7 @@
         {{ start_col }} as piece_started_at,
         {{ end_col }} as piece_ended_at,
         {{ seconds_between(start_col, end_col) }} as {{ seconds_col }}
-    from (
-        {{ localized }}
-    ) as localized
+    from localized
     where first_local_date = last_local_date
 
     union all
@@ -67,9 +73,7 @@
                 localized.*,
                 cast({{ dbt.dateadd('day', 'day_numbers.generated_number - 1', 'localized.first_local_date') }} as date)
                     as activity_date
-            from (
-                {{ localized }}
-            ) as localized
+            from localized
             inner join ({{ dbt.generate_series(var('spine_max_days')) }}) as day_numbers
                 on day_numbers.generated_number - 1
                 <= {{ dbt.datediff('localized.first_local_date', 'localized.last_local_date', 'day') }}
