@@ -46,7 +46,11 @@ fine_rolled_up as (
         sum(fine.holds) as holds
     from coarse
     left join fine
+        -- intervals of both grains lie within one local day (the spines cut each day from its
+        -- local midnight), so the local day is a join key: without it the range join compared
+        -- every 15-minute interval of a queue with every 30-minute one (4 s -> 0.14 s at 10M)
         on coarse.queue_id = fine.queue_id
+        and coarse.interval_date = fine.interval_date
         and fine.interval_start_utc >= coarse.interval_start_utc
         and fine.interval_start_utc
         < {{ dbt.dateadd('minute', 'coarse.interval_minutes', 'coarse.interval_start_utc') }}
