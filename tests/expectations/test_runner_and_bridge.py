@@ -176,3 +176,20 @@ def test_runner_does_not_fingerprint_the_frame(gx_loaded, monkeypatch):
         suite("s", [expect("ExpectColumnValuesToBeBetween", WARNING, column="x", max_value=100)]),
     )
     assert s.results[0].unexpected_count == 1 and s.results[0].exception is None
+
+
+def test_gx_is_imported_in_the_background_for_the_checks_that_follow_the_load():
+    # a fresh interpreter: the loading step starts the ~3 s import in a thread and goes on
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, threading\n"
+        "from expectations.runner import import_gx_in_background\n"
+        "t = import_gx_in_background()\n"
+        "assert t.daemon and t.name == 'gx-import'\n"
+        "assert threading.current_thread() is not t\n"
+        "t.join(120)\n"
+        "assert 'great_expectations' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=180)

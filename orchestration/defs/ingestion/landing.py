@@ -8,6 +8,7 @@ single table can be (re)loaded on its own.
 
 import dagster as dg
 
+from expectations.runner import import_gx_in_background
 from orchestration.contracts import load_contract
 from orchestration.defs.resources import LandingResource, WarehouseResource
 from orchestration.lib.ingest import DeliveryResult, accounting_mismatches, load_landing
@@ -40,6 +41,7 @@ TABLES = {dg.AssetKey([t.family, t.name]): t for t in load_contract()}
 def landing_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource, landing: LandingResource):
     selected = [TABLES[k] for k in context.selected_asset_keys]
     counter = {"files": 0}
+    import_gx_in_background()  # the landing checks validate next, in this process
 
     def progress(r: DeliveryResult) -> None:
         counter["files"] += 1
