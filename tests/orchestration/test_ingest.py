@@ -319,3 +319,56 @@ def test_a_known_file_is_skipped_by_path_size_and_mtime_without_reading_it(con, 
     r = load_landing(con, tmp_path).results
     assert [x.status for x in r] == ["skipped"] and r[0].message == "already loaded (same content)"
     assert con.execute("select count(*) from raw_meta.deliveries").fetchone()[0] == 1
+
+
+def test_two_tables_load_at_the_same_time_each_with_its_own_results(con, tmp_path, monkeypatch):
+    import threading
+    import time
+
+    from orchestration.lib import ingest
+
+    spans = {}
+    real = ingest.load_files
+
+    def timed(c, table, paths, landing_dir):
+        start = time.perf_counter()
+        time.sleep(0.5)  # long enough for the other table's load to start meanwhile
+        out = real(c, table, paths, landing_dir)
+        spans[table.name] = (start, time.perf_counter(), threading.current_thread().name, c is con)
+        return out
+
+    monkeypatch.setattr(ingest, "load_files", timed)
+    write(tmp_path, "acd", "queues", "q.csv",
+          f"{QUEUES_HEADER}\nq1,Sales,sales,s1,Europe/London,20,80,5\nq2,X,service,s1,Europe/London,-1,80,5\n")
+    write(tmp_path, "acd", "agent_states", "d1.csv",
+          f"{STATES_HEADER}\na1,available,,2026-03-29T08:00:00Z,2026-03-29T09:00:00Z\n")
+    write(tmp_path, "acd", "agent_states", "d2.csv",
+          f"{STATES_HEADER}\na2,dancing,,2026-03-30T09:00:00Z,2026-03-30T09:30:00Z\n")
+    s = load_landing(con, tmp_path, [get_table("acd", "queues"), get_table("acd", "agent_states")])
+    (q0, q1, q_thread, q_main), (a0, a1, a_thread, a_main) = spans["queues"], spans["agent_states"]
+    assert q_thread != a_thread and q0 < a1 and a0 < q1  # on two threads, overlapping
+    assert not q_main and not a_main  # each on a cursor of its own
+    # results in table order, then file order
+    assert [(r.source_file.rsplit("/", 1)[1], r.rows_loaded, r.rows_quarantined) for r in s.results] == [
+        ("q.csv", 1, 1), ("d1.csv", 1, 0), ("d2.csv", 0, 1),
+    ]
+    assert sorted(q[0].rsplit("/", 1)[1] for q in quarantine(con)) == ["d2.csv", "q.csv"]
+    assert accounting_mismatches(con) == []
+
+
+def test_a_failing_table_load_fails_the_whole_load(con, tmp_path, monkeypatch):
+    from orchestration.lib import ingest
+
+    real = ingest.load_files
+
+    def failing(c, table, paths, landing_dir):
+        if table.name == "queues":
+            raise duckdb.IOException("disk full")
+        return real(c, table, paths, landing_dir)
+
+    monkeypatch.setattr(ingest, "load_files", failing)
+    write(tmp_path, "acd", "queues", "q.csv", f"{QUEUES_HEADER}\nq1,Sales,sales,s1,Europe/London,20,80,5\n")
+    write(tmp_path, "acd", "agent_states", "d1.csv",
+          f"{STATES_HEADER}\na1,available,,2026-03-29T08:00:00Z,2026-03-29T09:00:00Z\n")
+    with pytest.raises(duckdb.IOException, match="disk full"):
+        load_landing(con, tmp_path, [get_table("acd", "queues"), get_table("acd", "agent_states")])
