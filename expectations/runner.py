@@ -159,6 +159,11 @@ def import_gx_in_background() -> threading.Thread:
 
 def _gx_context():
     import great_expectations as gx
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
     from great_expectations.execution_engine import pandas_execution_engine
 
     # GX fingerprints every pandas batch (an md5 over pandas' hash of every cell, twice per
@@ -166,11 +171,6 @@ def _gx_context():
     # HASH_THRESHOLD bytes or more. It was 44% of validating a million calls rows (1.25 of
     # 2.87 s), so no frame gets one.
     pandas_execution_engine.HASH_THRESHOLD = 0
-    from great_expectations.data_context.types.base import (
-        DataContextConfig,
-        InMemoryStoreBackendDefaults,
-        ProgressBarsConfig,
-    )
 
     config = DataContextConfig(
         store_backend_defaults=InMemoryStoreBackendDefaults(),
