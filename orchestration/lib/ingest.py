@@ -561,12 +561,8 @@ def _read_group_native(con: duckdb.DuckDBPyConnection, deliveries: list[_Deliver
         )
     except duckdb.Error:
         return False
-    offsets, before = [], 0
-    for p in paths:
-        offsets.append([p, before])
-        before += int(counts.get(p, 0))
     con.execute("create or replace temp table _ingest_offsets (_file varchar, _offset bigint)")
-    con.executemany("insert into _ingest_offsets values (?, ?)", offsets)
+    con.executemany("insert into _ingest_offsets values (?, ?)", _file_offsets(paths, counts))
     con.execute(
         f"""
         create or replace temp table _ingest_text as
@@ -579,7 +575,25 @@ def _read_group_native(con: duckdb.DuckDBPyConnection, deliveries: list[_Deliver
         join _ingest_offsets as o on o._file = s.filename
         """
     )
-    return con.execute("select count(*) from _ingest_rejects").fetchone()[0] == 0
+    if con.execute("select count(*) from _ingest_rejects").fetchone()[0]:
+        return False
+    # The numbers are lineage: each file's must run 1..its count, or the files load one by one.
+    numbered = {
+        f: (n, lo, hi)
+        for f, n, lo, hi in con.execute(
+            "select _file, count(*), min(_rn), max(_rn) from _ingest_text group by _file"
+        ).fetchall()
+    }
+    return numbered == {p: (n, 1, n) for p, n in counts.items() if n}
+
+
+def _file_offsets(paths: list[str], counts: dict[str, int]) -> list[list]:
+    """[path, records of the files before it] for each path of a group, in scan order."""
+    offsets, before = [], 0
+    for p in paths:
+        offsets.append([p, before])
+        before += int(counts.get(p, 0))
+    return offsets
 
 
 def _earlier_rows(con: duckdb.DuckDBPyConnection, table: Table, rels: list[str]) -> bool:

@@ -372,3 +372,24 @@ def test_a_failing_table_load_fails_the_whole_load(con, tmp_path, monkeypatch):
           f"{STATES_HEADER}\na1,available,,2026-03-29T08:00:00Z,2026-03-29T09:00:00Z\n")
     with pytest.raises(duckdb.IOException, match="disk full"):
         load_landing(con, tmp_path, [get_table("acd", "queues"), get_table("acd", "agent_states")])
+
+
+def test_a_group_whose_record_numbers_do_not_add_up_is_loaded_file_by_file(con, tmp_path, monkeypatch):
+    # a group's record numbers come from per-file counts of a first scan; if they ever disagree
+    # with the rows read, the files load one by one and every row keeps its true line
+    from orchestration.lib import ingest
+
+    monkeypatch.setattr(ingest, "_file_offsets", lambda paths, counts: [[p, 0] for p in paths])
+    write(tmp_path, "acd", "agent_states", "d1.csv",
+          f"{STATES_HEADER}\na1,available,,2026-03-29T08:00:00Z,2026-03-29T09:00:00Z\n"
+          "a1,aux,lunch,2026-03-29T09:00:00Z,2026-03-29T09:30:00Z\n")
+    write(tmp_path, "acd", "agent_states", "d2.csv",
+          f"{STATES_HEADER}\na2,available,,2026-03-30T08:00:00Z,2026-03-30T09:00:00Z\n"
+          "a2,dancing,,2026-03-30T09:00:00Z,2026-03-30T09:30:00Z\n")
+    s = load_landing(con, tmp_path, [get_table("acd", "agent_states")])
+    assert [(r.rows_read, r.rows_loaded, r.rows_quarantined) for r in s.results] == [(2, 2, 0), (2, 1, 1)]
+    rows = con.execute("select _source_file, _source_row, agent_id from raw_acd.agent_states order by 1, 2").fetchall()
+    assert [(f.rsplit("/", 1)[1], n, a) for f, n, a in rows] == [("d1.csv", 2, "a1"), ("d1.csv", 3, "a1"), ("d2.csv", 2, "a2")]
+    (q,) = quarantine(con)
+    assert q[0].endswith("d2.csv") and q[1] == 3 and q[2].startswith("a2,dancing,")
+    assert accounting_mismatches(con) == []
