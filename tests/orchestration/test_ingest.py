@@ -184,6 +184,66 @@ def test_negative_durations_and_non_integers_are_quarantined(con, tmp_path):
     assert "talk_seconds: 1.5 is not a whole number" in reasons[1]
 
 
+def test_non_finite_and_out_of_range_whole_numbers_are_quarantined_not_a_crash(con, tmp_path):
+    # 'inf', 'NaN' and 1e20 pass a "whole number" test as doubles but fit no bigint: the row is
+    # quarantined with its reason (a cast error used to fail the whole load)
+    calls = get_table("acd", "calls")
+    header = ",".join(calls.column_names)
+    base = {
+        "segment_id": "s", "contact_id": "c1", "segment_seq": "1", "channel": "voice", "direction": "inbound",
+        "queue_id": "q1", "customer_id": "", "customer_phone": "+4400", "entered_queue_at": "2026-01-01T08:00:00Z",
+        "answered_at": "2026-01-01T08:00:10Z", "ended_at": "2026-01-01T08:05:00Z", "agent_id": "a1",
+        "outcome": "answered", "talk_seconds": "100", "hold_seconds": "0", "hold_count": "0", "acw_seconds": "10",
+        "transferred_to_queue_id": "", "wrapup_code": "", "updated_at": "2026-01-01T08:05:00Z",
+    }
+    talks = ["inf", "NaN", "100000000000000000000", " 7 ", "1e3"]
+    rows = [",".join({**base, "segment_id": f"s{i}", "talk_seconds": t}[c] for c in calls.column_names)
+            for i, t in enumerate(talks)]
+    write(tmp_path, "acd", "calls", "c.csv", "\n".join([header, *rows]) + "\n")
+    (r,) = load_landing(con, tmp_path).results
+    assert (r.rows_read, r.rows_loaded, r.rows_quarantined) == (5, 2, 3)
+    assert [reason for *_, reason in quarantine(con)] == [
+        "talk_seconds: inf is not a whole number",
+        "talk_seconds: NaN is not a whole number",
+        "talk_seconds: 100000000000000000000 is not a whole number",
+    ]
+    assert con.execute("select segment_id, talk_seconds from raw_acd.calls order by 1").fetchall() == [("s3", 7), ("s4", 1000)]
+
+
+@pytest.mark.parametrize("group", [False, True], ids=["one file", "a group of files"])
+def test_every_iso_8601_form_with_an_offset_is_the_same_utc_instant(con, tmp_path, group):
+    # the common form takes the loader's fast path, every other form the general one: both must
+    # give the UTC instant, and a time without an offset (or not a time) is quarantined
+    forms = [
+        ("2026-03-29T10:00:00+00:00", "2026-03-29 10:00:00"),
+        ("2026-03-29T12:00:00+02:00", "2026-03-29 10:00:00"),
+        ("2026-03-29T15:30:00+0530", "2026-03-29 10:00:00"),
+        ("2026-03-29T07:00:00-03", "2026-03-29 10:00:00"),
+        ("2026-03-29T10:00:00Z", "2026-03-29 10:00:00"),
+        (" 2026-03-29T10:00:00+00:00 ", "2026-03-29 10:00:00"),
+        ("2026-03-29 12:00:00.250+02:00", "2026-03-29 10:00:00.25"),
+        ("2026-03-29T10:00:00", None),
+        ("2026-03-29T25:00:00+00:00", None),
+        ("2026-03-29", None),
+    ]
+    body = "".join(f'a{i},available,,"{ts}",2026-03-29T23:00:00Z\n' for i, (ts, _) in enumerate(forms))
+    write(tmp_path, "acd", "agent_states", "d1.csv", f"{STATES_HEADER}\n{body}")
+    if group:  # a second clean file makes the files load together, through the group's view
+        write(tmp_path, "acd", "agent_states", "d2.csv", f"{STATES_HEADER}\nb1,available,,2026-03-30T08:00:00Z,2026-03-30T09:00:00Z\n")
+    load_landing(con, tmp_path)
+    got = dict(con.execute(
+        "select agent_id, strftime(started_at, '%Y-%m-%d %H:%M:%S.%g') from raw_acd.agent_states where _source_file like '%d1.csv'"
+    ).fetchall())
+    for i, (ts, want) in enumerate(forms):
+        if want is None:
+            assert f"a{i}" not in got, ts
+        else:
+            assert got[f"a{i}"].rstrip("0").rstrip(".") == want, ts
+    reasons = [reason for *_, reason in quarantine(con)]
+    assert len(reasons) == 3 and all("not an ISO 8601 timestamp with a UTC offset" in x for x in reasons)
+    assert accounting_mismatches(con) == []
+
+
 def test_exact_duplicate_rows_in_a_delivery_load_once_and_are_counted(con, tmp_path):
     line = "a1,available,,2026-01-01T00:00:00Z,2026-01-01T00:10:00Z\n"
     write(tmp_path, "acd", "agent_states", "d.csv", STATES_HEADER + "\n" + line * 3)
