@@ -164,6 +164,35 @@ def test_a_large_batch_is_validated_in_chunks_of_whole_deliveries(tmp_path, monk
     assert "day2.csv" in ev.metadata["failures"].value
 
 
+def test_each_chunk_s_frame_is_freed_before_a_later_one_is_validated(tmp_path, monkeypatch):
+    # bounded memory at a year's first load: GX holds a validated frame in reference cycles, so
+    # each chunk is collected after it (with the objects alive before the loop frozen out of the
+    # collections, for speed); by the time chunk k is validated, chunks < k-1 must be gone (k-1
+    # may be the one fetched ahead), and the freeze must not outlive the evaluation
+    import gc
+    import weakref
+
+    from expectations import runner
+
+    monkeypatch.setattr(registry, "LANDING_CHUNK_ROWS", 12)
+    landing = tmp_path / "landing"
+    for day in range(4):
+        write_calls(landing, f"day{day}.csv", [{**r, "segment_id": f"D{day}{r['segment_id']}"} for r in f.calls(10)])
+    seen, alive_at_call = [], []
+    real = runner.validate
+
+    def validate(frame, suite):
+        alive_at_call.append([i for i, ref in enumerate(seen) if ref() is not None])
+        seen.append(weakref.ref(frame))
+        return real(frame, suite)
+
+    monkeypatch.setattr(runner, "validate", validate)
+    ev = _evals(_run(tmp_path))[(CALLS, LANDING_CHECK)]
+    assert ev.passed and len(seen) == 4
+    assert all(set(alive) <= {k - 1} for k, alive in enumerate(alive_at_call))
+    assert gc.get_freeze_count() == 0
+
+
 def test_the_next_chunk_is_fetched_while_one_is_validated_and_at_most_one_ahead():
     import threading
 

@@ -61,13 +61,20 @@ def evaluate(
     summaries, descriptions = [], []
     # landing batches come in chunks of whole deliveries, so a first load of a year of history
     # is validated without holding it in memory at once
-    for batch in _fetched_ahead(entry.fetch_chunks(con, since=since, suite=suite)):
-        summaries.append(validate(batch.frame, suite))
-        descriptions.append(batch.description)
-        batch.frame = None
-        # GX's per-validation context holds the frame in reference cycles: free it now, or a
-        # year's first load grows by ~250 MB per million rows validated
-        gc.collect()
+    # GX's per-validation context holds the frame in reference cycles: each chunk's are freed by
+    # a collection after it, or a year's first load grows by ~250 MB per million rows validated.
+    # The objects alive before the first chunk (the process's modules, Dagster's and GX's state)
+    # are frozen out of those collections: a full collection walked them all, 0.3 s a chunk
+    # (9.7 s of 33 s for the 30 M agent states of the 10M set).
+    gc.freeze()
+    try:
+        for batch in _fetched_ahead(entry.fetch_chunks(con, since=since, suite=suite)):
+            summaries.append(validate(batch.frame, suite))
+            descriptions.append(batch.description)
+            batch.frame = None
+            gc.collect()
+    finally:
+        gc.unfreeze()
     if not summaries:
         reason = (
             "no new rows delivered in this run"
