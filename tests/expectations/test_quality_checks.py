@@ -193,6 +193,54 @@ def test_each_chunk_s_frame_is_freed_before_a_later_one_is_validated(tmp_path, m
     assert gc.get_freeze_count() == 0
 
 
+def test_garbage_of_one_evaluation_is_not_frozen_by_the_next(tmp_path, monkeypatch):
+    # objects alive before an evaluation's chunks are frozen out of the chunk collections; a
+    # reference cycle left by one suite's evaluation must not be among them, or it is never
+    # collected (automatic collections are off here, so only the evaluations' own can free it)
+    import gc
+    import weakref
+
+    from expectations import runner
+
+    landing = tmp_path / "landing"
+    write_calls(landing, "day1.csv", f.calls(10))
+    states = landing / "acd" / "agent_states"
+    states.mkdir(parents=True)
+    (states / "day1.csv").write_text(
+        "agent_id,state,reason_code,started_at,ended_at\n"
+        "a1,available,,2026-03-29T08:00:00+00:00,2026-03-29T09:00:00+00:00\n"
+    )
+    refs = []
+    real = runner.merge
+
+    class Cycle:
+        pass
+
+    def merge(summaries):
+        c = Cycle()
+        c.me = c
+        refs.append(weakref.ref(c))
+        return real(summaries)
+
+    monkeypatch.setattr(runner, "merge", merge)
+    from orchestration.lib.ingest import load_landing
+
+    con = duckdb.connect(str(tmp_path / "wh.duckdb"))
+    load_landing(con, landing)
+    entries = {e.asset_key: e for e in registry.landing_entries()}
+    gc.disable()
+    try:
+        for key in (("acd", "calls"), ("acd", "agent_states")):
+            ev = evaluate(con, entries[key], asset_key=dg.AssetKey(list(key)), check_name=LANDING_CHECK,
+                          since=datetime(2000, 1, 1))
+            assert ev.passed
+        assert len(refs) == 2
+        assert refs[0]() is None  # the first suite's cycle, collected before the second froze
+    finally:
+        gc.enable()
+        con.close()
+
+
 def test_the_next_chunk_is_fetched_while_one_is_validated_and_at_most_one_ahead():
     import threading
 
