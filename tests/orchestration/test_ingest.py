@@ -19,6 +19,19 @@ from orchestration.lib.ingest import (
 
 QUEUES_HEADER = "queue_id,queue_name,line_of_business,site_id,site_timezone,sl_threshold_seconds,sl_target_pct,short_abandon_seconds"
 STATES_HEADER = "agent_id,state,reason_code,started_at,ended_at"
+CALL = {
+    "segment_id": "s1", "contact_id": "c1", "segment_seq": "1", "channel": "voice", "direction": "inbound",
+    "queue_id": "q1", "customer_id": "", "customer_phone": "+4400", "entered_queue_at": "2026-01-01T08:00:00Z",
+    "answered_at": "2026-01-01T08:00:10Z", "ended_at": "2026-01-01T08:05:00Z", "agent_id": "a1",
+    "outcome": "answered", "talk_seconds": "100", "hold_seconds": "0", "hold_count": "0", "acw_seconds": "10",
+    "transferred_to_queue_id": "", "wrapup_code": "", "updated_at": "2026-01-01T08:05:00Z",
+}
+
+
+def calls_csv(*rows: dict) -> str:
+    """An acd/calls file: a header, then one valid answered segment per row with its overrides."""
+    cols = get_table("acd", "calls").column_names
+    return "\n".join([",".join(cols), *(",".join({**CALL, **r}[c] for c in cols) for r in rows)]) + "\n"
 
 
 def write(landing: Path, family: str, table: str, name: str, content: bytes | str) -> Path:
@@ -163,20 +176,8 @@ def test_bad_rows_are_quarantined_with_file_line_raw_content_and_reason(con, tmp
 
 
 def test_negative_durations_and_non_integers_are_quarantined(con, tmp_path):
-    calls = get_table("acd", "calls")
-    header = ",".join(calls.column_names)
-
-    def row(seg, talk):
-        vals = {
-            "segment_id": seg, "contact_id": "c1", "segment_seq": "1", "channel": "voice", "direction": "inbound",
-            "queue_id": "q1", "customer_id": "", "customer_phone": "+4400", "entered_queue_at": "2026-01-01T08:00:00Z",
-            "answered_at": "2026-01-01T08:00:10Z", "ended_at": "2026-01-01T08:05:00Z", "agent_id": "a1",
-            "outcome": "answered", "talk_seconds": talk, "hold_seconds": "0", "hold_count": "0", "acw_seconds": "10",
-            "transferred_to_queue_id": "", "wrapup_code": "", "updated_at": "2026-01-01T08:05:00Z",
-        }
-        return ",".join(vals[c] for c in calls.column_names)
-
-    write(tmp_path, "acd", "calls", "c.csv", "\n".join([header, row("s1", "100"), row("s2", "-5"), row("s3", "1.5"), row("s4", "120.0")]) + "\n")
+    talks = {"s1": "100", "s2": "-5", "s3": "1.5", "s4": "120.0"}
+    write(tmp_path, "acd", "calls", "c.csv", calls_csv(*({"segment_id": k, "talk_seconds": v} for k, v in talks.items())))
     (r,) = load_landing(con, tmp_path).results
     assert (r.rows_loaded, r.rows_quarantined) == (2, 2)
     reasons = [reason for *_, reason in quarantine(con)]
@@ -187,19 +188,9 @@ def test_negative_durations_and_non_integers_are_quarantined(con, tmp_path):
 def test_non_finite_and_out_of_range_whole_numbers_are_quarantined_not_a_crash(con, tmp_path):
     # 'inf', 'NaN' and 1e20 pass a "whole number" test as doubles but fit no bigint: the row is
     # quarantined with its reason (a cast error used to fail the whole load)
-    calls = get_table("acd", "calls")
-    header = ",".join(calls.column_names)
-    base = {
-        "segment_id": "s", "contact_id": "c1", "segment_seq": "1", "channel": "voice", "direction": "inbound",
-        "queue_id": "q1", "customer_id": "", "customer_phone": "+4400", "entered_queue_at": "2026-01-01T08:00:00Z",
-        "answered_at": "2026-01-01T08:00:10Z", "ended_at": "2026-01-01T08:05:00Z", "agent_id": "a1",
-        "outcome": "answered", "talk_seconds": "100", "hold_seconds": "0", "hold_count": "0", "acw_seconds": "10",
-        "transferred_to_queue_id": "", "wrapup_code": "", "updated_at": "2026-01-01T08:05:00Z",
-    }
     talks = ["inf", "NaN", "100000000000000000000", " 7 ", "1e3"]
-    rows = [",".join({**base, "segment_id": f"s{i}", "talk_seconds": t}[c] for c in calls.column_names)
-            for i, t in enumerate(talks)]
-    write(tmp_path, "acd", "calls", "c.csv", "\n".join([header, *rows]) + "\n")
+    write(tmp_path, "acd", "calls", "c.csv",
+          calls_csv(*({"segment_id": f"s{i}", "talk_seconds": t} for i, t in enumerate(talks))))
     (r,) = load_landing(con, tmp_path).results
     assert (r.rows_read, r.rows_loaded, r.rows_quarantined) == (5, 2, 3)
     assert [reason for *_, reason in quarantine(con)] == [
