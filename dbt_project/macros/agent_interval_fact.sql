@@ -76,11 +76,15 @@ handled as (
 
 agent_intervals as (
 
+    -- the interval tables are read here for their keys, not through the CTEs above: DuckDB
+    -- materializes a CTE read more than once, every column of millions of intervals
     select agent_id, interval_start_utc from handled
     union
-    select agent_id, interval_start_utc from state_intervals
+    select agent_id, interval_start_utc from {{ state_intervals }}
+    where {{ window_filter('activity_date') }}
     union
-    select agent_id, interval_start_utc from schedule_intervals
+    select agent_id, interval_start_utc from {{ schedule_intervals }}
+    where {{ window_filter('activity_date') }}
 
 ),
 

@@ -8,9 +8,16 @@
     sorts every row of its partition input: at a year of a 500-seat center (30 M agent states)
     a staging table builds in 12.6 s instead of 18.4 s.
 
-    relation: a relation or a CTE name; keys: column names (never null: the landing contract
-    makes key columns required); order_by: SQL ordering terms, e.g. '_loaded_at desc'. -#}
-{% macro versions_ranked(relation, keys, order_by) -%}
+    relation: a relation (a source or ref); keys: column names (never null: the landing contract
+    makes key columns required); order_by: SQL ordering terms, e.g. '_loaded_at desc';
+    where (optional): a condition on the relation's rows, which it names `versions` (an
+    incremental model's "keys delivered since the last run").
+
+    The relation is read three times. Pass the table and a `where`, not a CTE that filters it:
+    DuckDB materializes a CTE read more than once, every column of every row (the 10 M calls
+    of a year: stg_acd__calls 9.2 s -> 4.8 s alone without it), where a table is scanned
+    for the columns each read needs. -#}
+{% macro versions_ranked(relation, keys, order_by, where=none) -%}
     {%- set key_list = keys | join(', ') -%}
     {%- set same_key -%}
         {%- for key in keys -%}
@@ -20,18 +27,27 @@
     select * from (
         with repeated_keys as (
             select {{ key_list }}
-            from {{ relation }}
+            from {{ relation }} as versions
+            {%- if where %}
+            where {{ where }}
+            {%- endif %}
             group by {{ key_list }}
             having count(*) > 1
         )
         select versions.*, cast(1 as {{ dbt.type_bigint() }}) as version_rank
         from {{ relation }} as versions
         where not exists (select 1 from repeated_keys where {{ same_key }})
+            {%- if where %}
+            and {{ where }}
+            {%- endif %}
         union all
         select
             versions.*,
             row_number() over (partition by {{ key_list }} order by {{ order_by | join(', ') }}) as version_rank
         from {{ relation }} as versions
         where exists (select 1 from repeated_keys where {{ same_key }})
+            {%- if where %}
+            and {{ where }}
+            {%- endif %}
     ) as ranked
 {%- endmacro %}

@@ -33,42 +33,29 @@ schedules as (
 
 ),
 
-states as (
-
-    select * from {{ ref('int_agent_states_split_to_days') }}
-    where {{ window_filter('activity_date') }}
-
-),
-
-matched as (
-
-    select
-        schedules.agent_id,
-        schedules.activity_date,
-        schedules.site_timezone,
-        schedules.activity,
-        schedules.starts_at,
-        schedules.ends_at,
-        greatest(schedules.piece_started_at, states.piece_started_at) as range_started_at,
-        least(schedules.piece_ended_at, states.piece_ended_at) as range_ended_at
+-- One join finds both kinds of overlap, matched and off_logged_in (disjoint: a matching
+-- activity is never `off`). It is written once here and run twice, for the ranges and for the
+-- match bounds, reading the 30 M state pieces of a year directly: a CTE read by both would be
+-- materialized by DuckDB, every row and column (the model at 10M segments: 10.0 s -> 5.2 s alone).
+{%- set states_overlapping_schedules %}
     from schedules
-    inner join states
+    inner join {{ ref('int_agent_states_split_to_days') }} as states
         on schedules.agent_id = states.agent_id
         and schedules.activity_date = states.activity_date
+        and {{ window_filter('states.activity_date') }}
         and states.piece_started_at < schedules.piece_ended_at
         and states.piece_ended_at > schedules.piece_started_at
         and (
-            (schedules.activity = 'on_queue' and states.state in ('available', 'on_contact', 'acw'))
+            schedules.activity = 'off'
+            or (schedules.activity = 'on_queue' and states.state in ('available', 'on_contact', 'acw'))
             or (
                 schedules.activity in ('break', 'lunch', 'training', 'meeting', 'coaching')
                 and states.state = 'aux'
                 and states.reason_code = schedules.activity
             )
         )
-
-),
-
-off_logged_in as (
+{%- endset %}
+state_overlaps as (
 
     select
         schedules.agent_id,
@@ -77,15 +64,10 @@ off_logged_in as (
         schedules.activity,
         schedules.starts_at,
         schedules.ends_at,
+        case when schedules.activity = 'off' then 'off_logged_in' else 'matched' end as range_kind,
         greatest(schedules.piece_started_at, states.piece_started_at) as range_started_at,
         least(schedules.piece_ended_at, states.piece_ended_at) as range_ended_at
-    from schedules
-    inner join states
-        on schedules.agent_id = states.agent_id
-        and schedules.activity_date = states.activity_date
-        and states.piece_started_at < schedules.piece_ended_at
-        and states.piece_ended_at > schedules.piece_started_at
-    where schedules.activity = 'off'
+    {{ states_overlapping_schedules }}
 
 ),
 
@@ -104,12 +86,13 @@ working_activities as (
 match_bounds as (
 
     select
-        agent_id,
-        starts_at,
-        min(range_started_at) as first_matched_at,
-        max(range_ended_at) as last_matched_at
-    from matched
-    group by agent_id, starts_at
+        schedules.agent_id,
+        schedules.starts_at,
+        min(greatest(schedules.piece_started_at, states.piece_started_at)) as first_matched_at,
+        max(least(schedules.piece_ended_at, states.piece_ended_at)) as last_matched_at
+    {{ states_overlapping_schedules }}
+    where schedules.activity <> 'off'
+    group by schedules.agent_id, schedules.starts_at
 
 ),
 
@@ -193,18 +176,13 @@ ranges as (
     union all
     select
         agent_id, activity_date, site_timezone, activity, starts_at, ends_at,
-        'matched' as range_kind, range_started_at, range_ended_at
-    from matched
+        range_kind, range_started_at, range_ended_at
+    from state_overlaps
     union all
     select
         agent_id, activity_date, site_timezone, activity, starts_at, ends_at,
         'forgiven' as range_kind, range_started_at, range_ended_at
     from forgiven
-    union all
-    select
-        agent_id, activity_date, site_timezone, activity, starts_at, ends_at,
-        'off_logged_in' as range_kind, range_started_at, range_ended_at
-    from off_logged_in
 
 ),
 

@@ -18,20 +18,15 @@ new_keys as (
 ),
 {% endif %}
 
-delivered as (
-
-    select raw.* from {{ source('acd', 'agent_states') }} as raw
-    {% if is_incremental() %}
-    inner join new_keys
-        on raw.agent_id = new_keys.agent_id
-        and raw.started_at = new_keys.started_at
-    {% endif %}
-
-),
-
 source as (
 
-    {{ versions_ranked('delivered', ['agent_id', 'started_at'], ['_loaded_at desc', '_source_file desc', '_source_row desc']) }}
+    {{ versions_ranked(
+        source('acd', 'agent_states'),
+        ['agent_id', 'started_at'],
+        ['_loaded_at desc', '_source_file desc', '_source_row desc'],
+        where='exists (select 1 from new_keys where new_keys.agent_id = versions.agent_id'
+            ~ ' and new_keys.started_at = versions.started_at)' if is_incremental() else none,
+    ) }}
 
 ),
 

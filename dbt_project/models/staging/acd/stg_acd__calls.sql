@@ -8,21 +8,24 @@
     meta={'tested_from_column': 'entered_queue_at'}) }}
 with
 
-delivered as (
+{% if is_incremental() %}
+new_keys as (
 
-    select * from {{ source('acd', 'calls') }}
-    {% if is_incremental() %}
-    where segment_id in (
-        select segment_id from {{ source('acd', 'calls') }}
-        where _loaded_at > (select coalesce(max(_loaded_at), cast('1900-01-01' as timestamp)) from {{ this }})
-    )
-    {% endif %}
+    select distinct segment_id
+    from {{ source('acd', 'calls') }}
+    where _loaded_at > (select coalesce(max(_loaded_at), cast('1900-01-01' as timestamp)) from {{ this }})
 
 ),
+{% endif %}
 
 source as (
 
-    {{ versions_ranked('delivered', ['segment_id'], ['updated_at desc nulls last', '_loaded_at desc', '_source_file desc', '_source_row desc']) }}
+    {{ versions_ranked(
+        source('acd', 'calls'),
+        ['segment_id'],
+        ['updated_at desc nulls last', '_loaded_at desc', '_source_file desc', '_source_row desc'],
+        where='exists (select 1 from new_keys where new_keys.segment_id = versions.segment_id)' if is_incremental() else none,
+    ) }}
 
 ),
 
