@@ -6,6 +6,7 @@ import csv
 import hashlib
 from collections import defaultdict
 from datetime import date, datetime
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -72,7 +73,7 @@ def test_all_tables_headers_types_and_allowed_values(small):
                 assert tuple(header) == table.column_names, f
                 for row in reader:
                     assert len(row) == len(header), (f, row)
-                    for col, v in zip(table.columns, row):
+                    for col, v in zip(table.columns, row, strict=True):
                         if v == "":
                             assert col.nullable, (f, col.name, row)
                             continue
@@ -111,7 +112,7 @@ def test_answered_segments_have_scheduled_on_queue_agent_on_contact(small):
         by_agent[s["agent_id"]].append((_ts(s["started_at"]), _ts(s["ended_at"]), s["state"]))
     for v in by_agent.values():
         v.sort()
-        for (s1, e1, _), (s2, e2, _) in zip(v, v[1:]):
+        for (s1, e1, _), (s2, _, _) in pairwise(v):
             assert s1 < e1 and e1 <= s2, "agent states overlap"
     on_contact_starts = {
         (a, s) for a, v in by_agent.items() for s, _, st in v if st == "on_contact"
@@ -138,7 +139,7 @@ def test_states_tile_logged_in_time(small):
     for v in by_agent_day.values():
         v.sort(key=lambda x: x[0])
         assert v[0][2]["state"] == "logged_out" and v[-1][2]["state"] == "logged_out"
-        for (s1, e1, r1), (s2, e2, r2) in zip(v, v[1:]):
+        for (_, e1, _), (s2, _, _) in pairwise(v):
             assert e1 == s2, "gap or overlap between states"
         for _, _, r in v:
             assert (r["reason_code"] != "") == (r["state"] == "aux")
@@ -178,7 +179,7 @@ def test_exports_agree(small):
     for segs in by_contact.values():
         segs.sort(key=lambda c: int(c["segment_seq"]))
         assert [int(c["segment_seq"]) for c in segs] == list(range(1, len(segs) + 1))
-        for a, b in zip(segs, segs[1:]):
+        for a, b in pairwise(segs):
             assert a["outcome"] in ("flowed_out", "callback_requested") or a["transferred_to_queue_id"] == b["queue_id"]
     for table, key in (("survey/survey_responses", "contact_id"), ("crm/cases", "contact_id"), ("crm/orders", "contact_id")):
         fam, name = table.split("/")

@@ -642,7 +642,7 @@ class DemoGenerator:
         sim_hr: list[Agent] = []
         staff = np.zeros(C.CLOSE_MIN - C.OPEN_MIN + 1)
         coaching_rows = []
-        for a, st in zip(working, starts):
+        for a, st in zip(working, starts, strict=True):
             coaching = d >= a.next_coaching
             if coaching:
                 a.next_coaching = d + _ri(r, 14, 28)
@@ -722,7 +722,7 @@ class DemoGenerator:
         self.n_segments += len(segs)
 
         # agent states, timesheets
-        for sa, a in zip(sim_agents, sim_hr):
+        for sa, a in zip(sim_agents, sim_hr, strict=True):
             if not sa.blocks:
                 continue
             self._emit_states(a, sa.log, sa.login, sa.logout, mid, mid2)
@@ -753,7 +753,7 @@ class DemoGenerator:
             aid = agents[sim_agents[x.agent].gidx].agent_id if ans else ""
             calls.append(
                 f"{cid}-{x.seq},{cid},{x.seq},{c.channel},{DIRECTION_NAMES[x.direction]},{qs[x.q].queue_id},"
-                f"{('CU%08d' % c.customer) if c.ident else ''},{c.phone},{utc(x.entered)},"
+                f"{f'CU{c.customer:08d}' if c.ident else ''},{c.phone},{utc(x.entered)},"
                 f"{utc(x.answered) if ans else ''},{utc(x.ended)},{aid},{OUTCOME_NAMES[x.outcome]},"
                 f"{x.talk},{x.hold},{x.hold_count},{x.acw},{qs[x.transfer_to].queue_id if x.transfer_to >= 0 else ''},"
                 f"{x.wrapup or ''},{utc(x.ended + 5 + (x.seq * 37 + c.num) % 240)}"
@@ -872,7 +872,7 @@ class DemoGenerator:
         resolved = False
         answered = last.outcome == ANSWERED
         wait_total = sum((x.answered if x.outcome == ANSWERED else x.ended) - x.entered for x in segs)
-        cust_str = ("CU%08d" % c.customer) if c.customer >= 0 else ""
+        cust_str = f"CU{c.customer:08d}" if c.customer >= 0 else ""
         if answered:
             sa = sim_agents[last.agent]
             a = self.agents[sa.gidx]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from functools import lru_cache
+from datetime import UTC, date, datetime
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 _EPOCH_ORD = date(1970, 1, 1).toordinal()
@@ -43,7 +43,7 @@ class TsFmt:
         return self._day(d) + self._hms[s] + o
 
 
-@lru_cache(maxsize=None)
+@cache
 def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
@@ -59,7 +59,7 @@ def day_frame(tz: str, ordinal: int) -> tuple[int, int, int, int]:
     d = date.fromordinal(ordinal)
     noon = datetime(d.year, d.month, d.day, 12, tzinfo=z)
     off = int(noon.utcoffset().total_seconds())
-    base = int(datetime(d.year, d.month, d.day, tzinfo=timezone.utc).timestamp()) - off
+    base = int(datetime(d.year, d.month, d.day, tzinfo=UTC).timestamp()) - off
     mid = int(datetime(d.year, d.month, d.day, tzinfo=z).timestamp())
     d2 = date.fromordinal(ordinal + 1)
     mid2 = int(datetime(d2.year, d2.month, d2.day, tzinfo=z).timestamp())
