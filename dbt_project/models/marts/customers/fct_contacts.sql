@@ -16,6 +16,8 @@
 -- fcr_window_days / sales_attribution_window_days before the earliest new day, so every contact
 -- whose repeat or order window the new data reaches is recomputed.
 {%- set fcr_days = var('fcr_window_days') %}
+{#- the repeat search's day buckets are as wide as the FCR window (at least a day) -#}
+{%- set bucket_days = [fcr_days, 1] | max %}
 {{ config(
     materialized='incremental',
     incremental_strategy='reprocess_window',
@@ -67,7 +69,7 @@ repeat_from as (
         contact_id,
         customer_key,
         ended_at,
-        cast(floor({{ dbt.datediff("cast('1970-01-01' as date)", 'cast(ended_at as date)', 'day') }} / {{ [fcr_days, 1] | max }}) as bigint)
+        cast(floor({{ dbt.datediff("cast('1970-01-01' as date)", 'cast(ended_at as date)', 'day') }} / {{ bucket_days }}) as bigint)
             as day_bucket
     from {{ ref('int_segments_rolled_up_to_contacts') }}
     where {{ window_filter('contact_date') }}
@@ -81,7 +83,7 @@ repeat_to as (
         later.contact_id,
         later.customer_key,
         later.started_at,
-        cast(floor({{ dbt.datediff("cast('1970-01-01' as date)", 'cast(later.started_at as date)', 'day') }} / {{ [fcr_days, 1] | max }}) as bigint)
+        cast(floor({{ dbt.datediff("cast('1970-01-01' as date)", 'cast(later.started_at as date)', 'day') }} / {{ bucket_days }}) as bigint)
             - step.back as day_bucket
     from {{ ref('int_segments_rolled_up_to_contacts') }} as later
     cross join (select 0 as back union all select 1 as back) as step
