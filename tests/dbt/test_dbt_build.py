@@ -80,6 +80,44 @@ def test_marts_are_tables_in_main_and_layers_in_their_schemas(con):
     assert tables["int_segments_enriched"] == "intermediate"
 
 
+def test_the_marts_not_null_constraints_are_in_the_tables_and_refuse_a_null(full_build, tmp_path):
+    # a mart column's not-null is its contract's constraint (enforced by DuckDB as the model is
+    # written), not a data test: every declared one is on the built table, and a null is refused
+    import json
+    import shutil
+
+    warehouse, proc, results = full_build
+    assert_build_ok(proc, results)
+    manifest = json.loads((warehouse.parent / "target" / "manifest.json").read_text())
+    declared = {
+        (n["name"], c["name"])
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "model"
+        for c in n["columns"].values()
+        if any(k["type"] == "not_null" for k in c.get("constraints") or [])
+    }
+    assert ("fct_contact_segments", "contact_id") in declared and len(declared) > 100
+    copy = tmp_path / "warehouse.duckdb"  # the module's readers keep the built file open read-only
+    shutil.copyfile(warehouse, copy)
+    writable = duckdb.connect(str(copy))
+    try:
+        built = set(
+            rows(
+                writable,
+                "select table_name, unnest(constraint_column_names) from duckdb_constraints() "
+                "where constraint_type = 'NOT NULL' and schema_name = 'main'",
+            )
+        )
+        assert declared <= built, sorted(declared - built)
+        with pytest.raises(duckdb.ConstraintException, match="contact_id"):
+            writable.execute(
+                "insert into main.fct_contact_segments "
+                "select * replace (cast(null as varchar) as contact_id) from main.fct_contact_segments limit 1"
+            )
+    finally:
+        writable.close()
+
+
 def test_queue_intervals_count_by_entry_and_handle_by_answer(con):
     # Q_US_SALES on 2 March (EST): 09:00 holds S01 (wait 15) and S03 (09:29:50, answered
     # 09:30:10 after exactly T = 20 s); 09:30 holds S04 (abandoned at 20 s, re-delivered),

@@ -1,5 +1,6 @@
 """One home per check (STYLE.md 9.4): no GE suite restates a dbt not_null / unique /
-accepted_values test at mostly = 1.0 on the same column of the same relation.
+accepted_values test, or a mart contract's not_null constraint, at mostly = 1.0 on the same
+column of the same relation.
 
 dbt's tests come from target/manifest.json (parsed once per session if missing). A GE
 expectation restates a dbt test when it is the same kind of check (see GE_EQUIVALENT), on the
@@ -57,9 +58,14 @@ def manifest(tmp_path_factory) -> dict:
 
 
 def dbt_column_tests(manifest: dict) -> set[tuple[str, str, str]]:
-    """(dbt node unique_id, column, test name) for every not_null/unique/accepted_values test."""
+    """(dbt node unique_id, column, check) for every not_null/unique/accepted_values test and
+    every not_null constraint of a model's contract (enforced when the model is written)."""
     out = set()
     for node in manifest["nodes"].values():
+        if node.get("resource_type") == "model":
+            for column in (node.get("columns") or {}).values():
+                if any(c.get("type") == "not_null" for c in column.get("constraints") or []):
+                    out.add((node["unique_id"], column["name"].lower(), "not_null"))
         if node.get("resource_type") != "test":
             continue
         name = (node.get("test_metadata") or {}).get("name")
@@ -105,6 +111,7 @@ def restated_checks(suite, dbt_node: str, dbt_tests: set[tuple[str, str, str]]) 
 def test_the_manifest_has_the_dbt_tests_this_guard_reads(manifest):
     tests = dbt_column_tests(manifest)
     assert ("model.switchboard.fct_contact_segments", "segment_id", "unique") in tests
+    assert ("model.switchboard.fct_contact_segments", "segment_id", "not_null") in tests  # constraint
     assert ("source.switchboard.acd.calls", "segment_id", "not_null") in tests
 
 

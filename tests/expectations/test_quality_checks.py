@@ -14,6 +14,7 @@ import pytest
 from expectations import registry
 from orchestration.contracts import get_table
 from orchestration.defs.ingestion.landing import landing_tables
+from orchestration.defs.quality import checks
 from orchestration.defs.quality.checks import (
     DRIFT_CHECK,
     LANDING_CHECK,
@@ -175,6 +176,7 @@ def test_each_chunk_s_frame_is_freed_before_a_later_one_is_validated(tmp_path, m
     from expectations import runner
 
     monkeypatch.setattr(registry, "LANDING_CHUNK_ROWS", 12)
+    monkeypatch.setattr(checks, "GC_CHUNK_ROWS", 1)  # every chunk counts as large here
     landing = tmp_path / "landing"
     for day in range(4):
         write_calls(landing, f"day{day}.csv", [{**r, "segment_id": f"D{day}{r['segment_id']}"} for r in f.calls(10)])
@@ -201,6 +203,8 @@ def test_garbage_of_one_evaluation_is_not_frozen_by_the_next(tmp_path, monkeypat
     import weakref
 
     from expectations import runner
+
+    monkeypatch.setattr(checks, "GC_CHUNK_ROWS", 1)  # every chunk counts as large here
 
     landing = tmp_path / "landing"
     write_calls(landing, "day1.csv", f.calls(10))
@@ -238,6 +242,34 @@ def test_garbage_of_one_evaluation_is_not_frozen_by_the_next(tmp_path, monkeypat
         assert refs[0]() is None  # the first suite's cycle, collected before the second froze
     finally:
         gc.enable()
+        con.close()
+
+
+def test_only_a_large_chunk_pays_for_full_collections(tmp_path, monkeypatch):
+    # a full collection walks every object of the process (0.2-0.3 s in the pipeline's): a
+    # daily run's small deliveries skip it and the freeze; a chunk of GC_CHUNK_ROWS rows or more
+    # is collected before the freeze and after its validation
+    import gc
+
+    write_calls(tmp_path / "landing", "day1.csv", f.calls(10))
+    con = duckdb.connect(str(tmp_path / "wh.duckdb"))
+    from orchestration.lib.ingest import load_landing
+
+    load_landing(con, tmp_path / "landing")
+    entry = {e.asset_key: e for e in registry.landing_entries()}[("acd", "calls")]
+    calls, freezes = [], []
+    real_collect, real_freeze = gc.collect, gc.freeze
+    monkeypatch.setattr(gc, "collect", lambda *a: calls.append(a) or real_collect(*a))
+    monkeypatch.setattr(gc, "freeze", lambda: freezes.append(1) or real_freeze())
+    try:
+        for threshold, expected in ((11, 0), (10, 2)):
+            monkeypatch.setattr(checks, "GC_CHUNK_ROWS", threshold)
+            calls.clear(), freezes.clear()
+            ev = evaluate(con, entry, asset_key=CALLS, check_name=LANDING_CHECK, since=datetime(2000, 1, 1))
+            assert ev.passed and ev.metadata["evaluated_rows"].value == 10
+            assert (len(calls), len(freezes)) == (expected, expected // 2), threshold
+            assert gc.get_freeze_count() == 0
+    finally:
         con.close()
 
 
