@@ -75,7 +75,7 @@ def evaluate(
     # of a year's first load left the process at 2.9 GiB instead of 1.7 and peaked 0.7 GiB higher).
     # A small chunk (a day's delivery, a mart's rows) skips all that: its garbage is a few MB,
     # which Python's own collections free, and the full collection before the freeze cost
-    # 0.2-0.3 s a suite in the pipeline's process, most of a daily run's 14 + 5 suites.
+    # 0.2-0.3 s a suite in the pipeline's process, most of a daily run's 14 landing + 4 drift suites.
     frozen = False
     try:
         for batch in _fetched_ahead(entry.fetch_chunks(con, since=since, suite=suite)):
