@@ -19,6 +19,8 @@
 {% macro agent_interval_fact(segments, agents, state_intervals, schedule_intervals, history, minutes) -%}
 {%- set reasons = agent_interval_aux_reasons() %}
 {%- set activities = agent_interval_activities() %}
+{#- the window's predicate on the interval tables, set once: they are read twice (below) -#}
+{%- set intervals_in_window = window_filter('activity_date') %}
 with
 
 segments as (
@@ -38,14 +40,14 @@ agents as (
 state_intervals as (
 
     select * from {{ state_intervals }}
-    where {{ window_filter('activity_date') }}
+    where {{ intervals_in_window }}
 
 ),
 
 schedule_intervals as (
 
     select * from {{ schedule_intervals }}
-    where {{ window_filter('activity_date') }}
+    where {{ intervals_in_window }}
 
 ),
 
@@ -81,10 +83,10 @@ agent_intervals as (
     select agent_id, interval_start_utc from handled
     union
     select agent_id, interval_start_utc from {{ state_intervals }}
-    where {{ window_filter('activity_date') }}
+    where {{ intervals_in_window }}
     union
     select agent_id, interval_start_utc from {{ schedule_intervals }}
-    where {{ window_filter('activity_date') }}
+    where {{ intervals_in_window }}
 
 ),
 

@@ -7,6 +7,8 @@ build with its own target/log folders so it never disturbs the project's dbt_pro
 from __future__ import annotations
 
 import hashlib
+import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -83,9 +85,6 @@ def test_marts_are_tables_in_main_and_layers_in_their_schemas(con):
 def test_the_marts_not_null_constraints_are_in_the_tables_and_refuse_a_null(full_build, tmp_path):
     # a mart column's not-null is its contract's constraint (enforced by DuckDB as the model is
     # written), not a data test: every declared one is on the built table, and a null is refused
-    import json
-    import shutil
-
     warehouse, proc, results = full_build
     assert_build_ok(proc, results)
     manifest = json.loads((warehouse.parent / "target" / "manifest.json").read_text())
