@@ -12,11 +12,10 @@ from orchestration.defs.resources import build_resources
 from orchestration.defs.schedules import build_everything_job, nightly_build_schedule
 from orchestration.defs.sensors import landing_files_sensor
 from orchestration.defs.serving.publish import serving_snapshot
-from orchestration.defs.staffing import staffing_assets
 from orchestration.defs.transform.dbt import switchboard_dbt_assets
 
 defs = dg.Definitions(
-    assets=[landing_tables, switchboard_dbt_assets, *staffing_assets, serving_snapshot, *reporting_assets],
+    assets=[landing_tables, switchboard_dbt_assets, serving_snapshot, *reporting_assets],
     asset_checks=quality_checks,
     jobs=[build_everything_job, *reporting_jobs],
     schedules=[nightly_build_schedule, *reporting_schedules],

@@ -64,6 +64,8 @@ class Settings:
             # dbt step of a run parses the whole project again.
             "DBT_TARGET_PATH": str(self.dbt_target_dir),
             "SWITCHBOARD_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
+            # the dbt Python models import orchestration.lib (profiles.yml: module_paths)
+            "SWITCHBOARD_REPO_ROOT": str(REPO_ROOT),
         }
 
 

@@ -46,8 +46,8 @@ st.markdown("## Staffing")
 
 if not q.cached("has_staffing_data"):
     st.info(
-        "No staffing data in the snapshot yet: the forecast and staffing assets have not run. "
-        "Run `make build` (or materialize the staffing group in Dagster).",
+        "No staffing data in the snapshot yet: the forecast and staffing models have not run. "
+        "Run `make build` (or materialize the dbt assets and the snapshot in Dagster).",
         icon=":material/info:",
     )
     st.stop()

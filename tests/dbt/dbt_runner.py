@@ -26,6 +26,7 @@ def run_dbt_build(
     env = {
         **os.environ,
         "SWITCHBOARD_WAREHOUSE": str(warehouse),
+        "SWITCHBOARD_REPO_ROOT": str(REPO_ROOT),  # dbt runs in REPO_ROOT here, not dbt_project/
         "TZ": "Pacific/Auckland",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }

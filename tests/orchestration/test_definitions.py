@@ -59,19 +59,24 @@ def test_the_nightly_build_covers_everything_but_the_weekly_report(defs):
     assert defs.resolve_schedule_def("weekly_management_report_schedule").cron_schedule == "0 7 * * 1"
 
 
-def test_the_build_runs_the_dbt_project_in_two_dbt_processes(defs):
-    """Each dbt step is a `dbt build` process (~10 s of start-up): the seeds and time spine join
-    the models' step, and the forecast and staffing tables are one step, so only the staffing
-    marts, downstream of that Python step, need a second one."""
+def test_the_build_runs_the_dbt_project_in_one_dbt_process(defs):
+    """Each dbt step is a `dbt build` process (~5 s of start-up): the seeds and time spine join
+    the models' step, and the forecast and staffing tables are dbt Python models, so the whole
+    project is one step, between the landing checks and the publish."""
     from dagster._core.execution.api import create_execution_plan
 
     job = defs.resolve_job_def("build_everything")
     steps = [s.key for s in create_execution_plan(job).get_steps_to_execute_in_topo_order()]
     dbt_steps = [k for k in steps if k.startswith("switchboard_dbt_assets")]
-    assert len(dbt_steps) == 2, steps
-    assert steps.index("forecast_and_staffing") < steps.index(dbt_steps[1])
-    # the seeds are ordered after the landing load (no data flows along that edge)
+    assert dbt_steps == ["switchboard_dbt_assets"], steps
+    assert steps.index("gx_landing_checks") < steps.index(dbt_steps[0]) < steps.index("serving__warehouse_snapshot")
+    # the staffing tables are assets of that step, downstream of the marts they read
     graph = defs.resolve_asset_graph()
+    staffed = next(k for k in graph.get_all_asset_keys() if k.path[-1] == "int_queue_intervals_staffed")
+    assert {p.path[-1] for p in graph.get(staffed).parent_keys} >= {
+        "int_queue_intervals_forecasted", "fct_agent_intervals", "fct_queue_intervals"
+    }
+    # the seeds are ordered after the landing load (no data flows along that edge)
     assert dg.AssetKey(["acd", "queues"]) in graph.get(dg.AssetKey(["seeds", "holidays"])).parent_keys
 
 

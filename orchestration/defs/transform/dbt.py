@@ -3,11 +3,15 @@
 Before dbt runs, the run's reprocessing window is planned (orchestration/lib/incremental.py)
 and recorded under the run id, which dbt reads as SWITCHBOARD_RUN_ID: incremental models then
 recompute only the days the run's new deliveries touch, or everything on a full rebuild.
+
+The forecast and staffing tables are dbt Python models (models/intermediate/staffing), so the
+whole project is one `dbt build` per run; their settings are dbt vars, which a run may override
+through this op's config (StaffingConfig).
 """
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Optional
 
 import dagster as dg
 from dagster_dbt import (
@@ -32,8 +36,8 @@ class SwitchboardTranslator(DagsterDbtTranslator):
     dbt nodes that read nothing (the seeds and the time spine) get an ordering dependency on a
     landing asset. Dagster splits a multi-asset into one step per distance from the job's roots,
     so without it they would be a step of their own: one more dbt process per run (~10-25 s of
-    start-up and parsing, for half a second of work). With it the whole project before the
-    staffing assets is one `dbt build`. No data flows along that edge.
+    start-up and parsing, for half a second of work). With it the whole project is one
+    `dbt build`. No data flows along that edge.
     """
 
     def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project) -> dg.AssetSpec:
@@ -50,12 +54,34 @@ class SwitchboardTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "dbt"
 
 
+class StaffingConfig(dg.Config):
+    """One run's overrides of the forecast and staffing settings: the dbt vars of the same names
+    (dbt_project.yml holds their defaults and meanings; docs/staffing.md). An unset field keeps
+    the var's value. An override makes that run's dbt re-parse the project (dbt's partial parse
+    is keyed on the vars), so a lasting change belongs in dbt_project.yml."""
+
+    forecast_horizon_days: Optional[int] = None
+    forecast_lead_days: Optional[int] = None
+    forecast_backtest_horizon_days: Optional[int] = None
+    forecast_weeks: Optional[int] = None
+    forecast_min_scored_days: Optional[int] = None
+    staffing_shrinkage: Optional[float] = None
+    staffing_max_occupancy: Optional[float] = None
+    staffing_share_window_days: Optional[int] = None
+
+    def dbt_vars(self) -> dict[str, Any]:
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
 translator = SwitchboardTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
 @dbt_assets(manifest=ensure_manifest(), dagster_dbt_translator=translator)
 def switchboard_dbt_assets(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    config: StaffingConfig,
 ):
     run_id = context.run.run_id
     with warehouse.connect() as con:  # closed before dbt opens the file (one writer)
@@ -67,4 +93,5 @@ def switchboard_dbt_assets(
         )
     context.log.info(f"reprocessing window: {plan.describe()}")
     os.environ["SWITCHBOARD_RUN_ID"] = run_id
-    yield from dbt.cli(dbt_build_args(full_refresh=plan.full_rebuild), context=context).stream()
+    args = dbt_build_args(full_refresh=plan.full_rebuild, vars=config.dbt_vars() or None)
+    yield from dbt.cli(args, context=context).stream()

@@ -8,8 +8,10 @@ scheduled/staffed sums are DuckDB queries over the marts (``capacity_sql``), and
 weekly roll-ups of the root cause are dbt models over the tables written here.
 
 The functions take an open DuckDB connection on the warehouse (read access to ``main`` marts and
-``seeds.holidays``) and return pandas frames; the Dagster assets in
-``orchestration/defs/staffing`` write them to schema ``staffing``.
+``seeds.holidays``) and return pandas frames. The dbt Python models of
+``dbt_project/models/intermediate/staffing`` call them inside the pipeline's one ``dbt build``
+(their settings are dbt vars, see ``settings_from_json``) and write the frames to schema
+``intermediate``; thin contracted marts publish them.
 
 Allocation of multi-skilled agents to queues (used for scheduled and staffed agents): an agent's
 on-queue time in an interval is split over queues by the agent's share of handle seconds per
@@ -49,12 +51,16 @@ __all__ = [
     "StaffingSettings",
     "build_forecast",
     "build_staffing_intervals",
+    "finite",
     "load_capacity",
     "load_holidays",
     "queue_patience",
+    "settings_from_json",
 ]
 
 
+# The defaults below equal the dbt vars of dbt_project.yml (forecast_* / staffing_*), which is
+# where a deployment changes them; tests/orchestration/test_staffing_settings.py keeps them equal.
 @dataclass(frozen=True)
 class ForecastSettings:
     horizon_days: int = 14
@@ -69,6 +75,35 @@ class StaffingSettings:
     shrinkage: float = 0.30
     max_occupancy: float | None = 0.85
     share_window_days: int = 28
+
+
+def settings_from_json(text: str) -> tuple[ForecastSettings, StaffingSettings]:
+    """The settings the staffing models' config carries (dbt vars rendered as one JSON object).
+
+    ``staffing_max_occupancy`` of 1 or more means no occupancy cap.
+    """
+    import json
+
+    v = json.loads(text)
+    forecast = ForecastSettings(
+        horizon_days=int(v["forecast_horizon_days"]),
+        lead_days=int(v["forecast_lead_days"]),
+        backtest_horizon=int(v["forecast_backtest_horizon_days"]),
+        weeks=int(v["forecast_weeks"]),
+        min_scored_days=int(v["forecast_min_scored_days"]),
+    )
+    max_occupancy = float(v["staffing_max_occupancy"])
+    staffing = StaffingSettings(
+        shrinkage=float(v["staffing_shrinkage"]),
+        max_occupancy=None if max_occupancy >= 1 else max_occupancy,
+        share_window_days=int(v["staffing_share_window_days"]),
+    )
+    return forecast, staffing
+
+
+def finite(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame with +-inf as null (a table column holds no infinity a chart or sum would trip on)."""
+    return df.replace([np.inf, -np.inf], np.nan)
 
 
 def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
@@ -129,7 +164,7 @@ def build_forecast(con, settings: ForecastSettings = ForecastSettings()):
         weeks=settings.weeks,
         min_scored_days=settings.min_scored_days,
     )
-    fc = result.intervals
+    fc = result.intervals.astype({"queue_id": object})  # an empty result's key is float64
     fc["forecast_date"] = pd.to_datetime(fc["forecast_date"])
 
     # past: attach to the mart's intervals (a local slot that occurs twice on a fall-back day

@@ -1,7 +1,7 @@
--- Rolling-origin backtest of the forecast: one row per queue x method x horizon (days ahead)...
--- Thin mart over the Python asset's table (see _staffing__sources.yml and
--- orchestration/defs/staffing/assets.py); empty until that asset has run once.
-{{ select_source_or_empty('staffing', 'forecast_accuracy', [
+-- Rolling-origin backtest of the forecast: one row per queue x method x horizon (days ahead), with
+-- the method selected per queue.
+-- Thin mart over the dbt Python model int_forecast_methods_scored (models/intermediate/staffing): types and contract.
+{{ select_typed(ref('int_forecast_methods_scored'), [
         ('queue_id', 'varchar'),
         ('method', 'varchar'),
         ('horizon_days', 'bigint'),

@@ -1,7 +1,7 @@
--- One row per queue x interval: the contacts-offered and AHT forecast. kind 'forecast' = the...
--- Thin mart over the Python asset's table (see _staffing__sources.yml and
--- orchestration/defs/staffing/assets.py); empty until that asset has run once.
-{{ select_source_or_empty('staffing', 'forecast_intervals', [
+-- One row per queue x interval: the contacts-offered and AHT forecast (kind 'forecast': the horizon
+-- after the last day of history; kind 'backtest': past intervals with the forecast made lead_days before).
+-- Thin mart over the dbt Python model int_queue_intervals_forecasted (models/intermediate/staffing): types and contract.
+{{ select_typed(ref('int_queue_intervals_forecasted'), [
         ('queue_id', 'varchar'),
         ('interval_start_utc', 'timestamp'),
         ('interval_start_local', 'timestamp'),

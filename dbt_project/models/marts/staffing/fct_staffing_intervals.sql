@@ -1,7 +1,7 @@
--- One row per queue x interval, past and forecast horizon: forecast and actual workload, req...
--- Thin mart over the Python asset's table (see _staffing__sources.yml and
--- orchestration/defs/staffing/assets.py); empty until that asset has run once.
-{{ select_source_or_empty('staffing', 'staffing_intervals', [
+-- One row per queue x interval, past and forecast horizon: workload, required / scheduled / staffed
+-- agents, the gap, modelled vs realised service level and its root-cause contributions.
+-- Thin mart over the dbt Python model int_queue_intervals_staffed (models/intermediate/staffing): types and contract.
+{{ select_typed(ref('int_queue_intervals_staffed'), [
         ('queue_id', 'varchar'),
         ('interval_start_utc', 'timestamp'),
         ('interval_start_local', 'timestamp'),
