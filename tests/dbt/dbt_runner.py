@@ -20,7 +20,11 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
 
 def run_dbt_build(
-    warehouse: Path, work_dir: Path, vars_: dict | None = None, timeout: int = 900
+    warehouse: Path,
+    work_dir: Path,
+    vars_: dict | None = None,
+    timeout: int = 900,
+    select: str | None = None,
 ) -> tuple[subprocess.CompletedProcess, dict]:
     """Run `dbt build` on `warehouse`; return the process and target/run_results.json (or no results)."""
     env = {
@@ -44,6 +48,8 @@ def run_dbt_build(
     ]
     if vars_:
         args += ["--vars", json.dumps(vars_)]
+    if select:
+        args += ["--select", select]
     proc = subprocess.run(
         args, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=timeout
     )

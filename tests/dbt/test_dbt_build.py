@@ -117,6 +117,40 @@ def test_the_marts_not_null_constraints_are_in_the_tables_and_refuse_a_null(full
         writable.close()
 
 
+def test_the_forecast_and_staffing_models_run_in_the_build_and_follow_their_vars(full_build, tmp_path):
+    # the forecast and staffing tables are dbt Python models (models/intermediate/staffing) of
+    # the same dbt build: their marts are filled, and a --vars override reaches the numerical
+    # code through the models' config (here the forecast horizon, in days)
+    warehouse, proc, results = full_build
+    assert_build_ok(proc, results)
+    ids = {r["unique_id"] for r in results["results"]}
+    for m in ("int_queue_intervals_forecasted", "int_forecast_methods_scored", "int_queue_intervals_staffed"):
+        assert f"model.switchboard.{m}" in ids
+
+    def horizons(path: Path) -> tuple[set[int], int]:
+        with duckdb.connect(str(path), read_only=True) as c:
+            days = c.execute(
+                "select count(distinct interval_date) from main.fct_forecast_intervals "
+                "where kind = 'forecast' group by queue_id"
+            ).fetchall()
+            staffed = c.execute(
+                "select count(*) from main.fct_staffing_intervals s join main.fct_forecast_intervals f "
+                "using (queue_id, interval_start_utc) where f.kind = 'forecast'"
+            ).fetchone()[0]
+        return {d for (d,) in days}, staffed
+
+    default_days, default_staffed = horizons(warehouse)
+    assert default_days == {14} and default_staffed > 0
+    copy = tmp_path / "warehouse.duckdb"  # the module's readers keep the built file open read-only
+    shutil.copyfile(warehouse, copy)
+    proc, results = run_dbt_build(
+        copy, tmp_path, vars_={"forecast_horizon_days": 3}, select="path:models/intermediate/staffing+"
+    )
+    assert_build_ok(proc, results)
+    days, staffed = horizons(copy)
+    assert days == {3} and 0 < staffed < default_staffed
+
+
 def test_queue_intervals_count_by_entry_and_handle_by_answer(con):
     # Q_US_SALES on 2 March (EST): 09:00 holds S01 (wait 15) and S03 (09:29:50, answered
     # 09:30:10 after exactly T = 20 s); 09:30 holds S04 (abandoned at 20 s, re-delivered),

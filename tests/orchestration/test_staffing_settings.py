@@ -12,7 +12,11 @@ import yaml
 
 from orchestration.defs.transform.dbt import StaffingConfig
 from orchestration.defs.transform.project import dbt_build_args
-from orchestration.lib.forecast.pipeline import ForecastSettings, StaffingSettings, settings_from_json
+from orchestration.lib.forecast.pipeline import (
+    ForecastSettings,
+    StaffingSettings,
+    settings_from_json,
+)
 from orchestration.settings import DBT_PROJECT_DIR
 
 VARS = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())["vars"]

@@ -11,7 +11,7 @@ through this op's config (StaffingConfig).
 
 import os
 from collections.abc import Mapping
-from typing import Any, Optional
+from typing import Any
 
 import dagster as dg
 from dagster_dbt import (
@@ -60,14 +60,14 @@ class StaffingConfig(dg.Config):
     the var's value. An override makes that run's dbt re-parse the project (dbt's partial parse
     is keyed on the vars), so a lasting change belongs in dbt_project.yml."""
 
-    forecast_horizon_days: Optional[int] = None
-    forecast_lead_days: Optional[int] = None
-    forecast_backtest_horizon_days: Optional[int] = None
-    forecast_weeks: Optional[int] = None
-    forecast_min_scored_days: Optional[int] = None
-    staffing_shrinkage: Optional[float] = None
-    staffing_max_occupancy: Optional[float] = None
-    staffing_share_window_days: Optional[int] = None
+    forecast_horizon_days: int | None = None
+    forecast_lead_days: int | None = None
+    forecast_backtest_horizon_days: int | None = None
+    forecast_weeks: int | None = None
+    forecast_min_scored_days: int | None = None
+    staffing_shrinkage: float | None = None
+    staffing_max_occupancy: float | None = None
+    staffing_share_window_days: int | None = None
 
     def dbt_vars(self) -> dict[str, Any]:
         return {k: v for k, v in self.model_dump().items() if v is not None}

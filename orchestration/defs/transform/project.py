@@ -90,8 +90,14 @@ def dbt_build_args(full_refresh: bool = False, vars: dict | None = None) -> list
 
     dbt unit tests check the models' code on fixed inputs, not the data: they run in the test
     suite (tests/dbt builds the project with them), not in every pipeline run.
+
+    The landing sources' tests (not_null on required columns, accepted_values on allowed sets,
+    generated from the landing contract) are left out too: the loader enforces the same rules
+    on every row before it lands (a row that breaks one is quarantined with its reason), so in
+    the pipeline they could never fail, and each would scan all of history every run (97 tests,
+    3.0 s of node time at 1M segments). A hand-run `dbt build` and tests/dbt run them.
     """
-    args = ["build", "--exclude-resource-type", "unit_test"]
+    args = ["build", "--exclude-resource-type", "unit_test", "--exclude", "source:*"]
     if full_refresh:
         args.append("--full-refresh")
     if vars:

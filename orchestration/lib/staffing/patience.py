@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 __all__ = ["PatienceEstimate", "estimate_mean_patience", "mean_patience_from_contacts"]
 
@@ -37,6 +37,10 @@ class PatienceEstimate:
     upper_95: np.ndarray
     abandons: np.ndarray
     exposure_seconds: np.ndarray
+
+
+def _chi2_ppf(q, dof):
+    return 2.0 * special.gammaincinv(np.asarray(dof) / 2.0, q)
 
 
 def _out(x):
@@ -58,11 +62,13 @@ def estimate_mean_patience(abandoned, total_wait_seconds) -> PatienceEstimate:
     with np.errstate(divide="ignore", invalid="ignore"):
         mean = np.where(k > 0, w / np.where(k > 0, k, 1.0), np.where(w > 0, np.inf, np.nan))
         dof = 2.0 * np.maximum(k, 1.0)
+        # chi2.ppf(q, dof) = 2 * gammaincinv(dof / 2, q) (how scipy.stats computes it): scipy.special
+        # alone, since importing scipy.stats costs ~1 s in every process that staffs (dbt's)
         # theta in [chi2_{.025}(2k) / (2w), chi2_{.975}(2k) / (2w)]  ->  mean = 1 / theta
-        lo = np.where(k > 0, 2.0 * w / stats.chi2.ppf(0.975, dof), np.nan)
+        lo = np.where(k > 0, 2.0 * w / _chi2_ppf(0.975, dof), np.nan)
         # with zero abandons the one-sided bound uses chi2(2) (the "rule of three" analogue)
-        hi = np.where(k > 0, 2.0 * w / stats.chi2.ppf(0.025, dof), np.inf)
-        lo = np.where((k == 0) & (w > 0), 2.0 * w / stats.chi2.ppf(0.95, 2.0), lo)
+        hi = np.where(k > 0, 2.0 * w / _chi2_ppf(0.025, dof), np.inf)
+        lo = np.where((k == 0) & (w > 0), 2.0 * w / _chi2_ppf(0.95, 2.0), lo)
     return PatienceEstimate(
         mean_patience_seconds=_out(mean),
         lower_95=_out(lo),
