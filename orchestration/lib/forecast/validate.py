@@ -12,7 +12,7 @@ counted and left out of its errors (Erlang A is scored on both sets).
     uv run python -m orchestration.lib.forecast.validate <warehouse.duckdb> [--min-offered 5]
 
 Reads the warehouse read-only and computes everything in memory (it does not need the staffing
-assets to have run).
+models to have run).
 """
 
 from __future__ import annotations
