@@ -16,6 +16,7 @@ from orchestration.lib.forecast.pipeline import (
     ForecastSettings,
     build_forecast,
     build_staffing_intervals,
+    forecast_scores,
 )
 
 APP = str(Path(__file__).resolve().parents[2] / "apps" / "streamlit_app.py")
@@ -79,7 +80,7 @@ def _rollup(df: pd.DataFrame, period: str) -> pd.DataFrame:
 def staffing_env(serving_env):
     con = duckdb.connect(str(serving_env.path))
     try:
-        fc, acc, _ = build_forecast(con, ForecastSettings(min_scored_days=3))
+        fc, acc, sel = build_forecast(con, ForecastSettings(min_scored_days=3))
         con.execute(
             "create temp table fct_agent_intervals (agent_id varchar, interval_date date, "
             "interval_start_utc timestamp, scheduled_on_queue_seconds bigint, on_queue_seconds bigint)"
@@ -94,7 +95,7 @@ def staffing_env(serving_env):
         staffing = build_staffing_intervals(con, fc)
         for name, frame in (
             ("fct_forecast_intervals", fc),
-            ("fct_forecast_accuracy", acc.assign(selection_reason="fixture")),
+            ("fct_forecast_accuracy", forecast_scores(acc, sel)),
             ("fct_staffing_intervals", staffing),
             ("rpt_sl_root_cause_daily", _rollup(staffing, "day")),
             ("rpt_sl_root_cause_weekly", _rollup(staffing, "week")),

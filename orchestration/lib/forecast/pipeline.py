@@ -51,6 +51,7 @@ __all__ = [
     "StaffingSettings",
     "build_forecast",
     "build_staffing_intervals",
+    "forecast_scores",
     "finite",
     "load_capacity",
     "load_holidays",
@@ -257,6 +258,13 @@ def build_forecast(con, settings: ForecastSettings = ForecastSettings()):
         .drop_duplicates(["queue_id", "interval_start_utc"])
     )
     return out.reset_index(drop=True), result.accuracy, result.selection
+
+
+def forecast_scores(accuracy: pd.DataFrame, selection: pd.DataFrame) -> pd.DataFrame:
+    """The backtest scores of ``build_forecast`` with each queue's ``selection_reason`` (the
+    table fct_forecast_accuracy publishes)."""
+    scored = accuracy.merge(selection[["queue_id", "reason"]], on="queue_id", how="left")
+    return scored.rename(columns={"reason": "selection_reason"})
 
 
 def capacity_sql(minutes: int, share_window_days: int) -> str:
