@@ -25,6 +25,20 @@ def switchboard_env(tmp_path, monkeypatch) -> Path:
 
 def pytest_configure(config):
     os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+    if not hasattr(config, "workerinput"):  # the controller (or a run without xdist), once
+        _parse_dbt_project_if_changed()
+
+
+def _parse_dbt_project_if_changed():
+    """Tests that load the Dagster definitions read dbt_project/target/manifest.json, which
+    `ensure_manifest` only writes when it is missing. A manifest parsed before a model was edited
+    would let those tests pass on the old lineage (it happened: a test asserted a dependency the
+    edited model no longer had, passed locally and failed on a fresh clone). So the session
+    re-parses whenever the project's files differ from what the manifest was parsed from, before
+    any xdist worker starts (two workers parsing into one target would race)."""
+    from orchestration.defs.transform.project import parse_if_changed
+
+    parse_if_changed()
 
 
 # Parallel runs (pytest-xdist, `-n auto --dist loadscope`): a module's tests stay on one worker,

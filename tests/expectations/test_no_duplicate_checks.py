@@ -2,18 +2,16 @@
 accepted_values test, or a mart contract's not_null constraint, at mostly = 1.0 on the same
 column of the same relation.
 
-dbt's tests come from target/manifest.json (parsed once per session if missing). A GE
-expectation restates a dbt test when it is the same kind of check (see GE_EQUIVALENT), on the
-same column of the same dbt node (source for landing suites, model for mart suites), with
-``mostly`` unset or 1.0 and no ``row_condition`` (a conditional check is a different check).
+dbt's tests come from target/manifest.json (re-parsed at session start when the project
+changed: tests/conftest.py). A GE expectation restates a dbt test when it is the same kind of
+check (see GE_EQUIVALENT), on the same column of the same dbt node (source for landing suites,
+model for mart suites), with ``mostly`` unset or 1.0 and no ``row_condition`` (a conditional
+check is a different check).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -33,27 +31,8 @@ GE_EQUIVALENT = {
 
 
 @pytest.fixture(scope="session")
-def manifest(tmp_path_factory) -> dict:
-    if not MANIFEST.exists():
-        env = {
-            **os.environ,
-            "SWITCHBOARD_WAREHOUSE": str(tmp_path_factory.mktemp("dbt") / "parse.duckdb"),
-        }
-        dbt = str(Path(sys.executable).parent / "dbt")
-        subprocess.run(
-            [
-                dbt,
-                "parse",
-                "--quiet",
-                "--project-dir",
-                str(DBT_DIR),
-                "--profiles-dir",
-                str(DBT_DIR),
-            ],
-            check=True,
-            cwd=str(REPO),
-            env=env,
-        )
+def manifest() -> dict:
+    # tests/conftest.py re-parses the project at session start whenever its files changed
     return json.loads(MANIFEST.read_text())
 
 

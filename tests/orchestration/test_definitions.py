@@ -74,8 +74,10 @@ def test_the_build_runs_the_dbt_project_in_one_dbt_process(defs):
     graph = defs.resolve_asset_graph()
     staffed = next(k for k in graph.get_all_asset_keys() if k.path[-1] == "int_queue_intervals_staffed")
     assert {p.path[-1] for p in graph.get(staffed).parent_keys} >= {
-        "int_queue_intervals_forecasted", "fct_agent_intervals", "fct_queue_intervals"
+        "fct_forecast_intervals", "fct_agent_intervals", "fct_queue_intervals"
     }
+    forecast_mart = next(k for k in graph.get_all_asset_keys() if k.path[-1] == "fct_forecast_intervals")
+    assert "int_queue_intervals_forecasted" in {p.path[-1] for p in graph.get(forecast_mart).parent_keys}
     # the seeds are ordered after the landing load (no data flows along that edge)
     assert dg.AssetKey(["acd", "queues"]) in graph.get(dg.AssetKey(["seeds", "holidays"])).parent_keys
 
