@@ -15,6 +15,8 @@ Variables:
                          apps/auth/users.toml, the demo users)
   SWITCHBOARD_DUCKDB_MEMORY_LIMIT  DuckDB's memory limit for the pipeline's connections and dbt
                          (default 2GB; DuckDB spills to disk beyond it, in <warehouse>.tmp)
+  SWITCHBOARD_DBT_THREADS  dbt's threads (default 2: the benchmarks' 2-core machine, where 4
+                         measured no faster)
   SWITCHBOARD_FAILPOINT  test-only: name of a failpoint at which the process kills itself
                          (see orchestration/lib/faults.py); unset in normal use
 
@@ -45,6 +47,7 @@ class Settings:
     failpoint: str | None = None
     users_path: Path = DEFAULT_USERS_PATH
     duckdb_memory_limit: str = "2GB"
+    dbt_threads: int = 2
 
     @property
     def serving_dir(self) -> Path:
@@ -64,6 +67,7 @@ class Settings:
             # dbt step of a run parses the whole project again.
             "DBT_TARGET_PATH": str(self.dbt_target_dir),
             "SWITCHBOARD_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
+            "SWITCHBOARD_DBT_THREADS": str(self.dbt_threads),
             # the dbt Python models import orchestration.lib (profiles.yml: module_paths)
             "SWITCHBOARD_REPO_ROOT": str(REPO_ROOT),
         }
@@ -84,4 +88,18 @@ def get_settings(environ: dict[str, str] | None = None) -> Settings:
         failpoint=env.get("SWITCHBOARD_FAILPOINT") or None,
         users_path=Path(env.get("SWITCHBOARD_USERS") or DEFAULT_USERS_PATH).resolve(),
         duckdb_memory_limit=env.get("SWITCHBOARD_DUCKDB_MEMORY_LIMIT") or "2GB",
+        dbt_threads=_positive_int(env, "SWITCHBOARD_DBT_THREADS", 2),
     )
+
+
+def _positive_int(env, name: str, default: int) -> int:
+    text = env.get(name) or ""
+    if not text.strip():
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValueError(f"{name}={text!r}: expected a whole number of at least 1")
+    return value
