@@ -71,9 +71,11 @@
     {#- a namespace: a plain `set` inside a Jinja for loop does not outlive the loop -#}
     {%- set found = namespace(window=none) -%}
     {%- if execute -%}
-        {%- for node in graph.nodes.values() -%}
-            {%- if node.resource_type == 'model'
-                and (node.alias or node.name) == relation.identifier
+        {#- the tested model is one of the test's own dependencies: look there, not through every
+            node of the graph (a loop over ~560 nodes per test cost ~5 ms of Jinja each) -#}
+        {%- for unique_id in model.depends_on.nodes if unique_id.startswith('model.') -%}
+            {%- set node = graph.nodes.get(unique_id) -%}
+            {%- if node and (node.alias or node.name) == relation.identifier
                 and node.schema == relation.schema -%}
                 {%- if node.config.incremental_strategy == 'reprocess_window' -%}
                     {%- set found.window = (node.config.unique_key, false) -%}
