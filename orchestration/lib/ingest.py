@@ -136,9 +136,53 @@ def raw_table_ddl(table: Table) -> str:
     return f"create table if not exists {table.raw_relation} ({cols}, {LINEAGE_DDL})"
 
 
+# Tables earlier versions wrote that nothing maintains any more: left in place they would look
+# like data to an analyst and go stale. The forecast and staffing tables were Dagster assets in
+# schema `staffing` until the dbt Python models of models/intermediate/staffing replaced them.
+RETIRED_TABLES = (
+    ("staffing", "forecast_intervals"),
+    ("staffing", "forecast_accuracy"),
+    ("staffing", "staffing_intervals"),
+)
+
+
+def drop_retired_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Drop the RETIRED_TABLES that exist, and their schema once nothing else is in it.
+
+    Returns the dropped tables ("schema.table"). A schema that still holds anything (a user's own
+    table or view) is kept."""
+    present = {
+        (schema, name)
+        for schema, name in con.execute(
+            "select schema_name, table_name from duckdb_tables() where database_name = current_database()"
+        ).fetchall()
+    }
+    dropped = []
+    for schema, name in RETIRED_TABLES:
+        if (schema, name) in present:
+            con.execute(f'drop table "{schema}"."{name}"')
+            dropped.append(f"{schema}.{name}")
+    for schema in sorted({schema for schema, _ in RETIRED_TABLES}):
+        left = con.execute(
+            "select count(*) from duckdb_tables() where database_name = current_database() and schema_name = ?"
+            " union all select count(*) from duckdb_views() where database_name = current_database()"
+            " and schema_name = ?",
+            [schema, schema],
+        ).fetchall()
+        exists = con.execute(
+            "select count(*) from duckdb_schemas() where database_name = current_database() and schema_name = ?",
+            [schema],
+        ).fetchone()[0]
+        if exists and sum(n for (n,) in left) == 0:
+            con.execute(f'drop schema "{schema}"')
+    return dropped
+
+
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[Table] | None = None) -> None:
-    """Create every raw table of the contract (empty if never delivered) and the meta tables."""
+    """Create every raw table of the contract (empty if never delivered) and the meta tables;
+    drop the tables earlier versions wrote that nothing maintains (RETIRED_TABLES)."""
     tables = load_contract() if tables is None else tables
+    drop_retired_tables(con)
     con.execute(f"create schema if not exists {META_SCHEMA}")
     con.execute(DELIVERIES_DDL)
     # warehouses created before the column existed

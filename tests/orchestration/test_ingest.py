@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from orchestration.contracts import get_table, load_contract
 from orchestration.lib.ingest import (
+    RETIRED_TABLES,
     accounting_mismatches,
     ensure_raw_tables,
     load_file,
@@ -62,6 +63,32 @@ def test_every_contract_table_exists_empty_before_any_delivery(con):
         cols = [r[0] for r in con.execute(f"describe {t.raw_relation}").fetchall()]
         assert cols[: len(t.columns)] == list(t.column_names)
         assert cols[len(t.columns) :] == ["_source_file", "_source_row", "_delivery_id", "_loaded_at"]
+
+
+def test_tables_nothing_maintains_any_more_are_dropped_and_a_users_own_are_kept(tmp_path):
+    """A warehouse built before the forecast/staffing tables became dbt models still has the old
+    Dagster assets' tables in schema `staffing`: stale, so they go; a user's own table in that
+    schema (or anywhere) stays, and so does the schema that holds it."""
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as c:
+        c.execute("create schema staffing; create schema other")
+        for schema, name in RETIRED_TABLES:
+            c.execute(f"create table {schema}.{name} as select 1 as x")
+        c.execute("create table other.forecast_intervals as select 1 as x")
+        ensure_raw_tables(c)
+        tables = set(c.execute("select schema_name, table_name from duckdb_tables()").fetchall())
+        assert not tables & set(RETIRED_TABLES)
+        assert ("other", "forecast_intervals") in tables
+        assert "staffing" not in {r[0] for r in c.execute("select schema_name from duckdb_schemas()").fetchall()}
+        # a second time: nothing left to drop, no error
+        ensure_raw_tables(c)
+    with duckdb.connect(str(path)) as c:
+        c.execute("create schema staffing")
+        c.execute("create table staffing.forecast_intervals as select 1 as x")
+        c.execute("create view staffing.my_view as select 1 as x")
+        ensure_raw_tables(c)
+        assert c.execute("select count(*) from duckdb_tables() where schema_name = 'staffing'").fetchone()[0] == 0
+        assert c.execute("select count(*) from staffing.my_view").fetchone()[0] == 1
 
 
 def test_a_good_file_loads_typed_rows_with_lineage(con, tmp_path):
