@@ -13,7 +13,10 @@ For each page of the navigation (apps/streamlit_app.py), signed in as ``--role``
   some process compiled before: no engine is built), median over ``--runs`` repetitions;
 - new data: a rerun after only the data caches are cleared (what the first user sees after
   the morning's publish: results are keyed on the snapshot version, the MetricFlow engine and
-  its compiled SQL on the semantic manifest, which a publish does not change);
+  its compiled SQL on the semantic manifest, which a publish does not change). The publish moves
+  the default dates by a day, which this rerun on one snapshot does not; the compiled SQL is
+  kept per request shape with the dates filled in afterwards, so a new day needs no compile
+  either (``apps.bench_new_day`` measures that case);
 - warm: a rerun with the caches filled (what a user sees when switching back to a page or
   when a colleague opened it before), median over ``--runs`` reruns.
 

@@ -20,9 +20,10 @@ target folder (``settings.dbt_target_dir``, default ``dbt_project/target``), wri
 
 Cost: importing MetricFlow takes about 2 s, building the engine about 0.4 s and compiling a
 request 0.02-0.3 s, so the app keeps one engine per manifest version
-(``st.cache_resource`` in :mod:`apps.queries.api`) and this module caches compiled SQL, in
-memory and on disk per manifest (a new server process builds the engine only for a request
-no process compiled before).
+(``st.cache_resource`` in :mod:`apps.queries.api`) and this module caches compiled SQL per
+request shape (the filters' dates and ids are filled in afterwards), in memory and on disk per
+manifest (a new server process, or a new day's dates, builds the engine only for a request
+shape no process compiled before).
 """
 
 from __future__ import annotations
@@ -31,11 +32,12 @@ import functools
 import hashlib
 import json
 import os
+import re
 import shutil
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -92,6 +94,48 @@ class MetricQuery:
     order_by: tuple[str, ...] = ()
     limit: int | None = None
     saved_query: str | None = None
+
+
+# A request's string literals (dates, queue ids, sites) go out of the request before it is
+# compiled and back into the SQL after: MetricFlow's SQL depends on the request's shape (metrics,
+# group-by, which filters), not on the literals, so a new day's "Last 7 days" or another queue
+# reuses SQL compiled for yesterday's dates instead of compiling again (and building the engine
+# in a process that never had to).
+_JINJA = re.compile(r"\{\{.*?\}\}", re.S)  # {{ TimeDimension('metric_time', 'day') }}: kept
+_STRING_LITERAL = re.compile(r"'(?:[^']|'')*'")
+_PLACEHOLDER = "'__switchboard_literal_{}__'"
+_PLACEHOLDER_RE = re.compile(r"'__switchboard_literal_(\d+)__'")
+
+
+def parametrize(q: MetricQuery) -> tuple[MetricQuery, tuple[str, ...]]:
+    """``q`` with each string literal of its filters (outside ``{{ ... }}``) replaced by a
+    numbered placeholder, and the literals in order (as written, quotes included)."""
+    literals: list[str] = []
+
+    def swap(m: re.Match) -> str:
+        literals.append(m.group(0))
+        return _PLACEHOLDER.format(len(literals) - 1)
+
+    def clause(text: str) -> str:
+        parts, pos = [], 0
+        for m in _JINJA.finditer(text):
+            parts += [_STRING_LITERAL.sub(swap, text[pos : m.start()]), m.group(0)]
+            pos = m.end()
+        parts.append(_STRING_LITERAL.sub(swap, text[pos:]))
+        return "".join(parts)
+
+    shape = replace(q, where=tuple(clause(w) for w in q.where))
+    return shape, tuple(literals)
+
+
+def fill_literals(sql: str, literals: Sequence[str]) -> str | None:
+    """The SQL compiled for a parametrized request with its literals put back (one pass, so a
+    literal is never itself rewritten), or None if MetricFlow did not keep every placeholder
+    verbatim (the caller then compiles the request as it is)."""
+    found = {int(i) for i in _PLACEHOLDER_RE.findall(sql)}
+    if found != set(range(len(literals))):
+        return None
+    return _PLACEHOLDER_RE.sub(lambda m: literals[int(m.group(1))], sql)
 
 
 def sql_literal(value: object) -> str:
@@ -154,14 +198,15 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 # The disk cache stays bounded: other manifests' folders (an older dbt project) go after a
-# week unused, a request's SQL after a month (date filters move daily, so old ones never recur).
+# week unused, a request shape's SQL after a month unused (a process that reads it from disk
+# touches it).
 STALE_MANIFEST_SECONDS = 7 * 86400
 STALE_REQUEST_SECONDS = 30 * 86400
 
 
 def prune_sql_cache(folder: Path, now: float | None = None) -> int:
     """Delete stale compiled SQL around ``folder`` (this manifest's cache folder): sibling
-    manifest folders not written for a week, and this folder's files older than a month.
+    manifest folders not written for a week, and this folder's files unused for a month.
     Returns how many files and folders went; errors are ignored (another process may prune)."""
     now = time.time() if now is None else now
     removed = 0
@@ -203,11 +248,12 @@ def _metricflow_version() -> str:
 class SemanticLayer:
     """A MetricFlow engine over one semantic manifest, compiling only.
 
-    ``compile`` is cached per :class:`MetricQuery` in memory and on disk
-    (``sql_cache_dir/<manifest and MetricFlow digest>/<request digest>.sql``): MetricFlow's SQL
+    ``compile`` is cached per request shape (the :class:`MetricQuery` with its filters' string
+    literals as placeholders, see ``parametrize``) in memory and on disk
+    (``sql_cache_dir/<manifest and MetricFlow digest>/<shape digest>.sql``): MetricFlow's SQL
     depends only on the manifest, its version and the request, so a new server process reuses
-    what any earlier one compiled, and builds the engine (and imports MetricFlow, ~2 s) only
-    when a request was never compiled for this manifest. ``sql_cache_dir=None``: the default
+    what any earlier one compiled, for any dates and queues, and builds the engine (and imports
+    MetricFlow, ~2 s) only when a request shape was never compiled for this manifest. ``sql_cache_dir=None``: the default
     (:func:`default_sql_cache_dir`); ``False``: memory only. An unwritable cache is skipped.
     """
 
@@ -285,7 +331,16 @@ class SemanticLayer:
 
     # --- compile and run ----------------------------------------------------------------
     def compile(self, q: MetricQuery) -> str:
-        return self._compile_cached(q)
+        """The SQL of ``q``: compiled once per request shape (``parametrize``), the literals
+        filled in per call."""
+        shape, literals = parametrize(q)
+        if not literals:
+            return self._compile_cached(q)
+        if not any(_PLACEHOLDER_RE.search(lit) for lit in literals):
+            sql = fill_literals(self._compile_cached(shape), literals)
+            if sql is not None:
+                return sql
+        return self._compile_cached(q)  # a literal MetricFlow rewrites: compile it as it is
 
     def compile_cache_info(self):
         return self._compile_cached.cache_info()
@@ -300,9 +355,15 @@ class SemanticLayer:
         path = self._disk_path(q)
         if path is not None:
             try:
-                return path.read_text()
+                sql = path.read_text()
             except OSError:
                 pass
+            else:
+                try:
+                    os.utime(path)  # in use: the pruning below goes by last use
+                except OSError:
+                    pass
+                return sql
         sql = self._compile_with_engine(q)
         if path is not None:
             if not self._pruned:

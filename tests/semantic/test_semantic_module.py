@@ -223,3 +223,64 @@ def test_the_sql_cache_drops_other_manifests_and_old_requests_it_no_longer_needs
     assert prune_sql_cache(current, now=now) == 2
     assert not old.exists() and recent.exists()
     assert (current / "fresh.sql").exists() and not stale.exists()
+
+
+def _kpis_for(start: date, end: date, queues: tuple[str, ...] = ()):
+    return MetricQuery(
+        metrics=semantic.OVERVIEW_KPI_METRICS,
+        where=semantic.service_filters_where(ServiceFilters(start, end, queue_ids=queues)),
+    )
+
+
+def test_a_new_day_and_another_queue_reuse_the_sql_compiled_for_the_request_shape(
+    manifest_path, tmp_path, monkeypatch
+):
+    """The morning's "Last 7 days" moved by a day: no compile, and no engine in a new process."""
+    from apps.queries.semantic import SemanticLayer
+
+    layer = SemanticLayer(manifest_path, sql_cache_dir=tmp_path)
+    compiled = []
+    engine_compile = layer._compile_with_engine
+    monkeypatch.setattr(layer, "_compile_with_engine", lambda q: compiled.append(q) or engine_compile(q))
+    monday = layer.compile(_kpis_for(date(2024, 3, 1), date(2024, 3, 7), ("q1",)))
+    tuesday = layer.compile(_kpis_for(date(2024, 3, 2), date(2024, 3, 8), ("q2",)))
+    assert len(compiled) == 1
+    assert "'2024-03-02'" in tuesday and "'2024-03-01'" not in tuesday and "'q2'" in tuesday
+    assert tuesday == engine_compile(_kpis_for(date(2024, 3, 2), date(2024, 3, 8), ("q2",)))
+    assert monday != tuesday
+
+    wednesday = SemanticLayer(manifest_path, sql_cache_dir=tmp_path)  # a new server process
+    sql = wednesday.compile(_kpis_for(date(2024, 3, 3), date(2024, 3, 9), ("q1",)))
+    assert not wednesday.engine_built
+    assert sql == engine_compile(_kpis_for(date(2024, 3, 3), date(2024, 3, 9), ("q1",)))
+    # another shape (two queues instead of one) is another compile
+    layer.compile(_kpis_for(date(2024, 3, 3), date(2024, 3, 9), ("q1", "q2")))
+    assert len(compiled) == 2
+
+
+def test_a_literal_that_looks_like_a_placeholder_is_compiled_as_it_is(manifest_path):
+    from apps.queries.semantic import SemanticLayer, fill_literals
+
+    layer = SemanticLayer(manifest_path, sql_cache_dir=False)
+    tricky = _kpis_for(date(2024, 3, 1), date(2024, 3, 7), ("__switchboard_literal_0__", "q'1"))
+    assert layer.compile(tricky) == layer._compile_with_engine(tricky)
+    assert "'__switchboard_literal_0__'" in layer.compile(tricky)
+    # SQL that lost a placeholder is not filled in (the caller compiles the request itself)
+    assert fill_literals("select '__switchboard_literal_0__'", ["'a'", "'b'"]) is None
+    assert fill_literals("select '__switchboard_literal_1__', '__switchboard_literal_0__'", ["'a'", "'b'"]) == (
+        "select 'b', 'a'"
+    )
+
+
+def test_sql_read_from_disk_counts_as_used_for_the_pruning(manifest_path, tmp_path):
+    import os
+    import time
+
+    from apps.queries.semantic import SemanticLayer, prune_sql_cache
+
+    SemanticLayer(manifest_path, sql_cache_dir=tmp_path).compile(_request())
+    (path,) = tmp_path.rglob("*.sql")
+    month_ago = time.time() - 40 * 86400
+    os.utime(path, (month_ago, month_ago))
+    SemanticLayer(manifest_path, sql_cache_dir=tmp_path).compile(_request())  # read from disk
+    assert prune_sql_cache(path.parent) == 0 and path.exists()
