@@ -95,6 +95,18 @@ class MetricQuery:
     limit: int | None = None
     saved_query: str | None = None
 
+    @classmethod
+    def from_dict(cls, d: dict) -> MetricQuery:
+        """The inverse of ``dataclasses.asdict`` (lists back to tuples)."""
+        return cls(
+            metrics=tuple(d.get("metrics") or ()),
+            group_by=tuple(d.get("group_by") or ()),
+            where=tuple(d.get("where") or ()),
+            order_by=tuple(d.get("order_by") or ()),
+            limit=d.get("limit"),
+            saved_query=d.get("saved_query"),
+        )
+
 
 # A request's string literals (dates, queue ids, sites) go out of the request before it is
 # compiled and back into the SQL after: MetricFlow's SQL depends on the request's shape (metrics,
@@ -229,10 +241,58 @@ def prune_sql_cache(folder: Path, now: float | None = None) -> int:
         try:
             if now - f.stat().st_mtime > STALE_REQUEST_SECONDS:
                 f.unlink()
+                f.with_suffix(REQUEST_SUFFIX).unlink(missing_ok=True)
                 removed += 1
         except OSError:
             pass
     return removed
+
+
+# Next to each compiled shape's SQL (<digest>.sql), the shape itself (<digest>.request.json): a
+# new manifest's cache can be filled with the shapes the app used under the previous one.
+REQUEST_SUFFIX = ".request.json"
+FAILED_SUFFIX = ".failed"  # a shape the manifest rejected when warm_sql_cache tried it
+
+
+@dataclass(frozen=True)
+class WarmResult:
+    compiled: int
+    failed: int
+    seconds: float
+
+
+def warm_sql_cache(manifest_path: Path, sql_cache_dir: Path | None = None) -> WarmResult:
+    """Compile for ``manifest_path`` every request shape compiled under another manifest in the
+    same cache (the previous dbt project's) and not yet under this one, so the first visitor
+    after a change of the dbt project reads SQL from disk instead of waiting for the engine.
+
+    Builds the engine (and imports MetricFlow) only when there is something to compile, so a
+    publish whose manifest did not change pays a directory listing. A shape the new manifest
+    rejects (a metric renamed or removed) is counted in ``failed`` and skipped."""
+    t0 = time.perf_counter()
+    layer = SemanticLayer(Path(manifest_path), sql_cache_dir=sql_cache_dir)
+    own = layer._disk
+    if own is None or not own.parent.is_dir():
+        return WarmResult(0, 0, time.perf_counter() - t0)
+    wanted: dict[str, Path] = {}
+    for other in own.parent.iterdir():
+        if other.is_dir() and other != own:
+            for request_file in other.glob("*" + REQUEST_SUFFIX):
+                name = request_file.name[: -len(REQUEST_SUFFIX)]
+                if not (own / f"{name}.sql").exists() and not (own / f"{name}{FAILED_SUFFIX}").exists():
+                    wanted.setdefault(name, request_file)
+    compiled = failed = 0
+    for name, request_file in wanted.items():
+        try:
+            layer.compile(MetricQuery.from_dict(json.loads(request_file.read_text())))
+            compiled += 1
+        except Exception as exc:  # noqa: BLE001 - the new manifest may reject an old shape
+            failed += 1
+            # not tried again at every publish (each try would build the engine)
+            _write_atomic(own / f"{name}{FAILED_SUFFIX}", f"{exc!r}\n")
+    if compiled and layer.engine_built:
+        layer.group_by_items()  # the metric catalog's dimension lists
+    return WarmResult(compiled, failed, time.perf_counter() - t0)
 
 
 def _metricflow_version() -> str:
@@ -369,6 +429,7 @@ class SemanticLayer:
             if not self._pruned:
                 self._pruned = True
                 prune_sql_cache(path.parent)
+            _write_atomic(path.with_suffix(REQUEST_SUFFIX), json.dumps(asdict(q), sort_keys=True))
             _write_atomic(path, sql)
         return sql
 

@@ -284,3 +284,66 @@ def test_sql_read_from_disk_counts_as_used_for_the_pruning(manifest_path, tmp_pa
     os.utime(path, (month_ago, month_ago))
     SemanticLayer(manifest_path, sql_cache_dir=tmp_path).compile(_request())  # read from disk
     assert prune_sql_cache(path.parent) == 0 and path.exists()
+
+
+def test_a_new_manifest_is_warmed_with_the_shapes_used_under_the_previous_one(
+    manifest_path, tmp_path, monkeypatch
+):
+    """After a change of the dbt project the publish compiles the app's request shapes for the
+    new manifest, so the first visitor reads SQL from disk (no engine); a shape the new manifest
+    rejects is skipped, and not tried again."""
+    import json
+    from dataclasses import asdict
+
+    from apps.queries.semantic import REQUEST_SUFFIX, SemanticLayer, warm_sql_cache
+
+    cache = tmp_path / "cache"
+    before = SemanticLayer(manifest_path, sql_cache_dir=cache)
+    before.compile(_kpis_for(date(2024, 3, 1), date(2024, 3, 7), ("q1",)))
+    before.compile(MetricQuery(saved_query="daily_service_summary", limit=5))
+    gone = MetricQuery(metrics=("a_metric_the_new_project_dropped",))
+    (before._disk / f"gone{REQUEST_SUFFIX}").write_text(json.dumps(asdict(gone)))
+
+    changed = tmp_path / "new_project" / "semantic_manifest.json"
+    changed.parent.mkdir()
+    changed.write_text(manifest_path.read_text() + "\n")  # another digest: another cache folder
+    result = warm_sql_cache(changed, sql_cache_dir=cache)
+    assert (result.compiled, result.failed) == (2, 1)
+
+    visitor = SemanticLayer(changed, sql_cache_dir=cache)  # the app after the publish
+    sql = visitor.compile(_kpis_for(date(2024, 3, 8), date(2024, 3, 14), ("q2",)))
+    assert visitor.compile(MetricQuery(saved_query="daily_service_summary", limit=5))
+    assert not visitor.engine_built
+    assert sql == before._compile_with_engine(_kpis_for(date(2024, 3, 8), date(2024, 3, 14), ("q2",)))
+    assert visitor.group_by_items() and not visitor.engine_built  # the catalog's lists too
+
+    # the next publish (nothing new): no compile, no engine, the rejected shape not retried
+    calls = []
+    monkeypatch.setattr(SemanticLayer, "_compile_with_engine", lambda self, q: calls.append(q))
+    again = warm_sql_cache(changed, sql_cache_dir=cache)
+    assert (again.compiled, again.failed, calls) == (0, 0, [])
+
+
+def test_the_publish_step_warms_the_apps_sql_and_never_fails_on_it(manifest_path, tmp_path, monkeypatch):
+    import shutil
+    from types import SimpleNamespace
+
+    from apps.queries.semantic import SemanticLayer
+    from orchestration.defs.serving.publish import warm_app_sql
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("SWITCHBOARD_SQL_CACHE_DIR", str(cache))
+    SemanticLayer(manifest_path).compile(_request())
+    serving = tmp_path / "serving"
+    serving.mkdir()
+    (serving / "semantic_manifest.json").write_text(manifest_path.read_text() + "\n")
+    logged = []
+    context = SimpleNamespace(log=SimpleNamespace(info=logged.append, warning=logged.append))
+    assert warm_app_sql(context, serving / "warehouse.duckdb") == 1
+    assert "compiled 1 request shape(s)" in logged[-1]
+
+    shutil.rmtree(cache)
+    (serving / "semantic_manifest.json").write_text("{not json")
+    SemanticLayer(manifest_path).compile(_request())
+    assert warm_app_sql(context, serving / "warehouse.duckdb") == 0
+    assert "not warmed" in logged[-1]

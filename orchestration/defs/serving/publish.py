@@ -62,6 +62,7 @@ def serving_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     # every dbt step of the run succeeded: the next run may build incrementally on this one
     with warehouse.connect() as con:
         mark_completed(con, context.run_id)
+    warmed = warm_app_sql(context, result.path)
     return dg.MaterializeResult(
         metadata={
             "path": str(result.path),
@@ -69,5 +70,26 @@ def serving_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseReso
             "seconds": round(result.seconds, 2),
             "mode": result.mode,
             "row_counts": dg.MetadataValue.json(result.tables),
+            "app_sql_compiled": warmed,
         }
     )
+
+
+def warm_app_sql(context, snapshot_path: Path) -> int:
+    """After a change of the dbt project, compile for the published semantic manifest the request
+    shapes the app used under the previous one (apps.queries.semantic.warm_sql_cache), so the
+    first visitor reads SQL from disk. Nothing to do (the usual run): a directory listing. A
+    failure here costs the app a compile, never the publish: logged, not raised."""
+    from apps.queries.semantic import find_manifest, warm_sql_cache
+
+    try:
+        warmed = warm_sql_cache(find_manifest(snapshot_path))
+    except Exception as exc:  # noqa: BLE001
+        context.log.warning(f"the app's SQL cache was not warmed: {exc!r}")
+        return 0
+    if warmed.compiled or warmed.failed:
+        context.log.info(
+            f"compiled {warmed.compiled} request shape(s) of the app for the new semantic manifest "
+            f"in {warmed.seconds:.1f}s ({warmed.failed} no longer valid)"
+        )
+    return warmed.compiled
