@@ -313,8 +313,9 @@ class SemanticLayer:
     (``sql_cache_dir/<manifest and MetricFlow digest>/<shape digest>.sql``): MetricFlow's SQL
     depends only on the manifest, its version and the request, so a new server process reuses
     what any earlier one compiled, for any dates and queues, and builds the engine (and imports
-    MetricFlow, ~2 s) only when a request shape was never compiled for this manifest. ``sql_cache_dir=None``: the default
-    (:func:`default_sql_cache_dir`); ``False``: memory only. An unwritable cache is skipped.
+    MetricFlow, ~2 s) only when a request shape was never compiled for this manifest.
+    ``sql_cache_dir=None``: the default (:func:`default_sql_cache_dir`); ``False``: memory only.
+    An unwritable cache is skipped.
     """
 
     manifest_path: Path
