@@ -146,36 +146,16 @@ RETIRED_TABLES = (
 )
 
 
-def drop_retired_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Drop the RETIRED_TABLES that exist, and their schema once nothing else is in it.
-
-    Returns the dropped tables ("schema.table"). A schema that still holds anything (a user's own
-    table or view) is kept."""
-    present = {
-        (schema, name)
-        for schema, name in con.execute(
-            "select schema_name, table_name from duckdb_tables() where database_name = current_database()"
-        ).fetchall()
-    }
-    dropped = []
+def drop_retired_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the RETIRED_TABLES, and their schema once nothing else is in it (without CASCADE the
+    database refuses to drop a schema that still holds a user's own table or view: kept)."""
     for schema, name in RETIRED_TABLES:
-        if (schema, name) in present:
-            con.execute(f'drop table "{schema}"."{name}"')
-            dropped.append(f"{schema}.{name}")
+        con.execute(f'drop table if exists "{schema}"."{name}"')
     for schema in sorted({schema for schema, _ in RETIRED_TABLES}):
-        left = con.execute(
-            "select count(*) from duckdb_tables() where database_name = current_database() and schema_name = ?"
-            " union all select count(*) from duckdb_views() where database_name = current_database()"
-            " and schema_name = ?",
-            [schema, schema],
-        ).fetchall()
-        exists = con.execute(
-            "select count(*) from duckdb_schemas() where database_name = current_database() and schema_name = ?",
-            [schema],
-        ).fetchone()[0]
-        if exists and sum(n for (n,) in left) == 0:
-            con.execute(f'drop schema "{schema}"')
-    return dropped
+        try:
+            con.execute(f'drop schema if exists "{schema}"')
+        except duckdb.DependencyException:
+            pass
 
 
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[Table] | None = None) -> None:
