@@ -9,6 +9,7 @@ compared to 6 decimals: sums over differently ordered rows differ in the last bi
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import shutil
@@ -105,4 +106,62 @@ def test_one_new_day_built_incrementally_equals_the_full_build(built_demo, tmp_p
     assert f"(entered_queue_at >= cast('{plan.group(1)}' as date) or entered_queue_at is null)" in _compiled_test(
         data, second_run_id, "unique_stg_acd__calls_segment_id"
     )
-    shutil.rmtree(data / "dagster_home", ignore_errors=True)
+    # Then a CRM correction: an old closed complaint is re-sent re-opened and an old survey response
+    # re-sent with another score. The key-incremental staging tables replace the old versions,
+    # the window reaches back to the contacts' days, and the warehouse equals a one-go build of
+    # the same files (the complaint rollup by contact day included).
+    case_id, survey_id = _resend_corrections(landing)
+    third = run_build(data)
+    out = third.stdout + third.stderr
+    assert third.returncode == 0, out[-4000:]
+    plan = re.search(r"reprocessing window: recompute local days from (\d{4}-\d{2}-\d{2})", out)
+    assert plan and plan.group(1) < "2026-03-10", out[-4000:]
+    assert "(window update)" in out, out[-4000:]
+    with duckdb.connect(str(data / "serving" / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("select status from main.fct_cases where case_id = ?", [case_id]).fetchall() == [("open",)]
+        assert con.execute("select csat from main.fct_survey_responses where response_id = ?", [survey_id]).fetchall() == [(1,)]
+    third_run_id = _last_run_id(data)
+    assert f"(opened_at >= cast('{plan.group(1)}' as date) or opened_at is null)" in _compiled_test(
+        data, third_run_id, "unique_stg_crm__cases_case_id"
+    )
+    one_go = tmp_path / "one_go"
+    _link(landing, one_go / "landing", lambda f: True)
+    full = run_build(one_go)
+    assert full.returncode == 0, (full.stdout + full.stderr)[-4000:]
+    assert _differences(str(one_go / "warehouse.duckdb"), str(data / "warehouse.duckdb")) == []
+    assert _differences(str(one_go / "serving" / "warehouse.duckdb"), str(data / "serving" / "warehouse.duckdb"), ("main",)) == []
+    for folder in (data, one_go):
+        shutil.rmtree(folder / "dagster_home", ignore_errors=True)
+
+
+def _last_run_id(data) -> str:
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as con:
+        return con.execute("select run_id from raw_meta.build_window order by planned_at desc limit 1").fetchone()[0]
+
+
+def _resend_corrections(landing) -> tuple[str, str]:
+    """Re-send the first day's first closed complaint as re-opened and its first answered survey
+    with CSAT 1, each in a correction file; returns their ids."""
+
+    def resend(folder, name, pick, change) -> str:
+        first = sorted((landing / folder).glob("*.csv"))[0]
+        with open(first, newline="", encoding="utf-8") as f:
+            reader = csv.DictReader(f)
+            header, row = reader.fieldnames, next(r for r in reader if pick(r))
+        with open(landing / folder / name, "w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, fieldnames=header)
+            writer.writeheader()
+            writer.writerow({**row, **change(row)})
+        return row[header[0]]
+
+    case_id = resend(
+        "crm/cases", "cases_correction.csv",
+        lambda r: r["is_complaint"] == "true" and r["status"] == "closed",
+        lambda r: {"status": "open", "closed_at": ""},
+    )
+    survey_id = resend(
+        "survey/survey_responses", "survey_responses_correction.csv",
+        lambda r: r["csat"] not in ("", "1"),
+        lambda r: {"csat": "1"},
+    )
+    return case_id, survey_id

@@ -6,11 +6,24 @@
 -- Complaints are the complaint cases of the contacts (fct_contacts.complaint_cases on the
 -- contact date - the semantic complaint_rate), escalations/resolution/open from fct_cases.
 -- Keys may be null (unhandled contact: no agent or team).
+--
+-- Incremental by contact_date (macros/reprocess_window.sql), like rpt_customer_daily: a run
+-- recomputes the days of its window from the contacts of those days and the complaint cases
+-- about them (the orchestrator's window reaches back to the contact day of every case it loads,
+-- and no column used here depends on the as-of date). Rebuilt whole, it read every contact of
+-- the history on every run.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='reprocess_window',
+    unique_key='contact_date',
+    on_schema_change='fail',
+) }}
 with
 
 contacts as (
 
     select * from {{ ref('fct_contacts') }}
+    where {{ window_filter('contact_date') }}
 
 ),
 
@@ -18,6 +31,7 @@ cases as (
 
     select * from {{ ref('fct_cases') }}
     where is_complaint and contact_date is not null
+        and {{ window_filter('contact_date') }}
 
 ),
 

@@ -8,24 +8,13 @@
     meta={'tested_from_column': 'started_at'}) }}
 with
 
-{% if is_incremental() %}
-new_keys as (
-
-    select distinct agent_id, started_at
-    from {{ source('acd', 'agent_states') }}
-    where _loaded_at > (select coalesce(max(_loaded_at), cast('1900-01-01' as timestamp)) from {{ this }})
-
-),
-{% endif %}
-
 source as (
 
     {{ versions_ranked(
         source('acd', 'agent_states'),
         ['agent_id', 'started_at'],
         ['_loaded_at desc', '_source_file desc', '_source_row desc'],
-        where='exists (select 1 from new_keys where new_keys.agent_id = versions.agent_id'
-            ~ ' and new_keys.started_at = versions.started_at)' if is_incremental() else none,
+        new_keys_only=is_incremental(),
     ) }}
 
 ),

@@ -8,23 +8,13 @@
     meta={'tested_from_column': 'entered_queue_at'}) }}
 with
 
-{% if is_incremental() %}
-new_keys as (
-
-    select distinct segment_id
-    from {{ source('acd', 'calls') }}
-    where _loaded_at > (select coalesce(max(_loaded_at), cast('1900-01-01' as timestamp)) from {{ this }})
-
-),
-{% endif %}
-
 source as (
 
     {{ versions_ranked(
         source('acd', 'calls'),
         ['segment_id'],
         ['updated_at desc nulls last', '_loaded_at desc', '_source_file desc', '_source_row desc'],
-        where='exists (select 1 from new_keys where new_keys.segment_id = versions.segment_id)' if is_incremental() else none,
+        new_keys_only=is_incremental(),
     ) }}
 
 ),

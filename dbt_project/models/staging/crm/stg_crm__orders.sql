@@ -1,11 +1,22 @@
 -- One row per order.
 -- Grain: order; key: order_id. Re-delivered keys are deduplicated: the row with the latest
 -- _loaded_at, _source_file, _source_row wins.
+-- Incremental by key (a table, like stg_acd__calls): a run re-ranks only the versions of the
+-- keys delivered since the last run, and its data tests check the rows from the reprocessing
+-- window's first day on (meta tested_from_column, macros/reprocess_window.sql). As a view, every
+-- model and test reading it re-ranked the whole history on every run.
+{{ config(materialized='incremental', unique_key='order_id', incremental_strategy='delete+insert', on_schema_change='fail',
+    meta={'tested_from_column': 'ordered_at'}) }}
 with
 
 source as (
 
-    {{ versions_ranked(source('crm', 'orders'), ['order_id'], ['_loaded_at desc', '_source_file desc', '_source_row desc']) }}
+    {{ versions_ranked(
+        source('crm', 'orders'),
+        ['order_id'],
+        ['_loaded_at desc', '_source_file desc', '_source_row desc'],
+        new_keys_only=is_incremental(),
+    ) }}
 
 ),
 
