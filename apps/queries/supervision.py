@@ -307,8 +307,8 @@ def open_complaints(con: duckdb.DuckDBPyConnection, ctx: AccessContext) -> pd.Da
         con,
         f"""select c.case_id, c.category, c.is_escalated, c.status, c.opened_date, c.age_days,
                 c.age_bucket, c.queue_id, c.agent_id, d.full_name as agent_name, c.team_id
-            from fct_cases c left join dim_agents d on d.agent_id = c.agent_id
-            where c.is_complaint and c.is_open and {clause}
+            from fct_open_cases c left join dim_agents d on d.agent_id = c.agent_id
+            where c.is_complaint and {clause}
             order by c.age_days desc, c.case_id""",
         params,
     )

@@ -340,6 +340,21 @@ def test_complaint_rollup_matches_the_semantic_complaint_rate_by_team(demo, wh):
     assert np.allclose(hours.to_numpy(), closed.hours_to_resolve.to_numpy())
 
 
+def test_open_cases_are_the_open_cases_aged_from_the_as_of_date(wh, sessions):
+    cases = wh.sql("select * from fct_cases").df().set_index("case_id")
+    aged = wh.sql("select * from fct_open_cases").df().set_index("case_id")
+    assert set(aged.index) == set(cases[cases.is_open].index) and len(aged) > 0
+    as_of = pd.Timestamp(sessions["as_of_date"].iloc[0])
+    assert set(aged.as_of_date) == {as_of}
+    for case_id, r in aged.iterrows():
+        c = cases.loc[case_id]
+        assert (r.opened_date, r.status, r.team_id, r.is_complaint) == (c.opened_date, c.status, c.team_id, c.is_complaint)
+        age = (as_of - r.opened_date).days
+        assert r.age_days == age
+        bucket = next(b for top, b in ((2, "0-2"), (7, "3-7"), (14, "8-14"), (30, "15-30"), (10**6, "31+")) if age <= top)
+        assert r.age_bucket == f"{bucket} days"
+
+
 def test_timesheets_pending_and_weekly_hours(wh):
     raw = wh.sql("select * from staging.stg_hr__timesheets").df()
     ts = wh.sql("select * from fct_timesheets").df()

@@ -119,6 +119,7 @@ def test_one_new_day_built_incrementally_equals_the_full_build(built_demo, tmp_p
     assert "(window update)" in out, out[-4000:]
     with duckdb.connect(str(data / "serving" / "warehouse.duckdb"), read_only=True) as con:
         assert con.execute("select status from main.fct_cases where case_id = ?", [case_id]).fetchall() == [("open",)]
+        assert con.execute("select count(*) from main.fct_open_cases where case_id = ?", [case_id]).fetchall() == [(1,)]
         assert con.execute("select csat from main.fct_survey_responses where response_id = ?", [survey_id]).fetchall() == [(1,)]
     third_run_id = _last_run_id(data)
     assert f"(opened_at >= cast('{plan.group(1)}' as date) or opened_at is null)" in _compiled_test(

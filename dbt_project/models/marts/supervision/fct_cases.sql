@@ -1,14 +1,29 @@
 -- One row per CRM case (crm/cases) attributed to the contact that opened it (fct_contacts:
--- queue, handling agent, the agent's team, contact date), with resolution and ageing:
+-- queue, handling agent, the agent's team, contact date), with resolution:
 --   * hours_to_resolve: closed_at - opened_at in hours, for closed cases.
---   * is_open: status open or pending; age_days = as-of date - opened date (local date of the
---     contact when known, else the UTC date), age_bucket 0-2 / 3-7 / 8-14 / 15-30 / 31+ days.
+--   * is_open: status open or pending; opened_date: the local date of the contact's site when
+--     the contact is known, else in var default_timezone.
 -- Cases without a contact (or whose contact is unknown to the ACD) keep null queue/agent/team.
+-- How old the open cases are (as of the supervision as-of date) is fct_open_cases: an age moves
+-- every day, a case's facts only when the case or its contact is re-delivered.
+--
+-- Incremental by opened_date (macros/reprocess_window.sql): a run recomputes the cases opened
+-- from its window on (a day of slack on the UTC date; the output keeps opened_date >= the
+-- window). A re-delivered case moves the window back to its own and its contact's day
+-- (orchestration/lib/incremental.py), and a case is opened after its contact starts, so a
+-- corrected contact's cases are in its window too.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='reprocess_window',
+    unique_key='opened_date',
+    on_schema_change='fail',
+) }}
 with
 
 cases as (
 
     select * from {{ ref('stg_crm__cases') }}
+    where {{ window_filter('cast(opened_at as date)', 1) }}
 
 ),
 
@@ -16,12 +31,6 @@ contacts as (
 
     select * from {{ ref('fct_contacts') }}
     where contact_id in (select contact_id from cases)  -- the cases' contacts only
-
-),
-
-as_of as (
-
-    select {{ supervision_as_of_date() }} as as_of_date
 
 ),
 
@@ -44,10 +53,8 @@ joined as (
         cast(
             {{ to_local_timestamp('c.opened_at', "coalesce(k.site_timezone, '" ~ var('default_timezone') ~ "')") }}
             as date
-        ) as opened_date,
-        a.as_of_date
+        ) as opened_date
     from cases as c
-    cross join as_of as a
     left join contacts as k
         on k.contact_id = c.contact_id
 
@@ -70,15 +77,6 @@ select
     contact_date,
     case
         when closed_at is not null then cast({{ dbt.datediff('opened_at', 'closed_at', 'second') }} / 3600.0 as double)
-    end as hours_to_resolve,
-    case when is_open then cast({{ dbt.datediff('opened_date', 'as_of_date', 'day') }} as bigint) end as age_days,
-    case
-        when not is_open then null
-        when {{ dbt.datediff('opened_date', 'as_of_date', 'day') }} <= 2 then '0-2 days'
-        when {{ dbt.datediff('opened_date', 'as_of_date', 'day') }} <= 7 then '3-7 days'
-        when {{ dbt.datediff('opened_date', 'as_of_date', 'day') }} <= 14 then '8-14 days'
-        when {{ dbt.datediff('opened_date', 'as_of_date', 'day') }} <= 30 then '15-30 days'
-        else '31+ days'
-    end as age_bucket,
-    as_of_date
+    end as hours_to_resolve
 from joined
+where {{ window_filter('opened_date') }}
