@@ -7,6 +7,13 @@ every queue x interval at once. Plain set logic stays SQL: the agent-to-queue al
 scheduled/staffed sums are DuckDB queries over the marts (``capacity_sql``), and the daily /
 weekly roll-ups of the root cause are dbt models over the tables written here.
 
+``build_staffing_intervals`` sits alone on the critical path of the daily build, so it uses the
+machine's cores (at most 4): every Erlang evaluation is element-wise over the rows, so each call
+runs on a thread pool over contiguous row chunks (``orchestration.lib.staffing.parallel``; numpy
+and scipy release the GIL in their loops) and gives bit for bit the values of one call; and the
+capacity query runs on a thread of its own while the required agents, which need no capacity,
+are computed (DuckDB releases the GIL too). Nothing else uses the connection meanwhile.
+
 The functions take an open DuckDB connection on the warehouse (read access to ``main`` marts and
 ``seeds.holidays``) and return pandas frames. The dbt Python models of
 ``dbt_project/models/intermediate/staffing`` call them inside the pipeline's one ``dbt build``
@@ -32,7 +39,10 @@ actual-based columns (required from actuals, the realised gap, SL at staffed) ar
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import duckdb
 import numpy as np
@@ -41,10 +51,12 @@ import pandas as pd
 from orchestration.lib.forecast.core import run_forecast
 from orchestration.lib.forecast.rootcause import attribute_service_level, sl_erlang_a, sl_erlang_c
 from orchestration.lib.staffing import (
+    StaffingRequirement,
     estimate_mean_patience,
     required_agents,
     required_agents_erlang_a,
 )
+from orchestration.lib.staffing.parallel import MIN_ROWS, map_chunks
 
 __all__ = [
     "ForecastSettings",
@@ -368,12 +380,16 @@ def queue_patience(con) -> pd.DataFrame:
     return df.assign(patience_seconds=np.where(np.isnan(pat), np.inf, pat))
 
 
-def build_staffing_intervals(
-    con, forecast_intervals: pd.DataFrame, settings: StaffingSettings = StaffingSettings()
-) -> pd.DataFrame:
-    """Gap and root cause per queue x interval (past intervals and the forecast horizon)."""
-    minutes = _interval_minutes(con)
-    interval_seconds = minutes * 60.0
+# The root cause evaluates Erlang A up to 32 times per row (16 subsets of its factors, at floor
+# and ceil of the agents), the other calls once or a few times: its threads pay from ~10x fewer
+# rows (~2,000 against 15,000 on two cores, see staffing.parallel.MIN_ROWS).
+_ROOT_CAUSE_WORK = 10
+_CAPACITY_COLUMNS = ["scheduled_agents", "staffed_agents", "unallocated_staffed_agents"]
+
+
+def _demand_frame(con, forecast_intervals: pd.DataFrame) -> pd.DataFrame:
+    """One row per queue x interval: the mart's past intervals with their forecast (if any),
+    then the forecast horizon with the queue's SL policy."""
     qi = con.execute(
         """
         select queue_id, interval_start_utc, interval_start_local, interval_date, site_id,
@@ -404,53 +420,113 @@ def build_staffing_intervals(
     )
     future = fc[fc["kind"] == "forecast"].merge(queues, on="queue_id", how="left")
     df = pd.concat([df, future], ignore_index=True)
-    df = df.drop_duplicates(["queue_id", "interval_start_utc"], keep="first")
-    cap = load_capacity(con, settings)
-    df = df.merge(cap, on=["queue_id", "interval_start_utc"], how="left")
-    df = df.merge(queue_patience(con)[["queue_id", "patience_seconds"]], on="queue_id", how="left")
-    df["patience_seconds"] = df["patience_seconds"].fillna(np.inf)
-    for c in ("scheduled_agents", "staffed_agents", "unallocated_staffed_agents"):
-        df[c] = df[c].fillna(0.0)
+    return df.drop_duplicates(["queue_id", "interval_start_utc"], keep="first")
 
-    # queue-level AHT fallback (no handled contacts and no forecast AHT)
-    q_aht = (
-        df.groupby("queue_id")["handle_seconds"].sum() / df.groupby("queue_id")["handled"].sum()
-    ).rename("q_aht")
-    df = df.merge(q_aht, on="queue_id", how="left")
-    df["q_aht"] = df["q_aht"].fillna(300.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        actual_aht = np.where(df["handled"] > 0, df["handle_seconds"] / df["handled"], np.nan)
-    df["aht_forecast_seconds"] = df["aht_forecast_seconds"].fillna(df["q_aht"])
-    df["aht_actual_seconds"] = actual_aht
-    aht_act = np.where(np.isnan(actual_aht), df["aht_forecast_seconds"], actual_aht)
 
-    thr = df["sl_threshold_seconds"].to_numpy(float)
-    target = df["sl_target_pct"].to_numpy(float) / 100.0
-    pat = df["patience_seconds"].to_numpy(float)
-    # no forecast (first lead_days of history, or a slot the forecast missed): the Erlang inputs
-    # get 0 contacts only so the vectorised calls run; every forecast-based output is masked
-    # to null below, so no gap or root cause is computed against a plan of "0 contacts"
-    has_forecast = df["offered_forecast"].notna().to_numpy()
-    df["has_forecast"] = has_forecast
-    fvol = np.maximum(df["offered_forecast"].fillna(0.0).to_numpy(float), 0.0)
-    avol = df["offered"].to_numpy(float)
-    has_actual = ~np.isnan(avol)
-    avol0 = np.nan_to_num(avol)
-    faht = df["aht_forecast_seconds"].to_numpy(float)
-    cap = settings.max_occupancy
+def _with_capacity(df: pd.DataFrame, cap: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with the capacity columns (0 where no agent was allocated), placed before
+    ``patience_seconds`` where the published table has them.
 
-    req_c = required_agents(fvol, faht, interval_seconds, target, thr, cap, settings.shrinkage)
-    req_a = required_agents_erlang_a(
-        fvol, faht, interval_seconds, target, thr, pat, cap, settings.shrinkage
+    The arrays already computed from ``df`` stay aligned with the result: ``cap`` is grouped by
+    queue x interval, so the left merge keeps ``df``'s rows in their order (checked).
+    """
+    out = df.merge(cap, on=["queue_id", "interval_start_utc"], how="left")
+    if len(out) != len(df):
+        raise ValueError("capacity has more than one row for a queue x interval")
+    for c in _CAPACITY_COLUMNS:
+        out[c] = out[c].fillna(0.0)
+    rest = [c for c in out.columns if c not in _CAPACITY_COLUMNS]
+    at = rest.index("patience_seconds")
+    return out[rest[:at] + _CAPACITY_COLUMNS + rest[at:]]
+
+
+def _required(
+    chunked: Callable[..., StaffingRequirement],
+    contacts: np.ndarray,
+    aht: np.ndarray,
+    interval_seconds: float,
+    target: np.ndarray,
+    thr: np.ndarray,
+    pat: np.ndarray,
+    settings: StaffingSettings,
+) -> tuple[StaffingRequirement, StaffingRequirement]:
+    """Erlang C and Erlang A requirements for one set of contacts and AHT (row-chunked)."""
+    cap, shrinkage = settings.max_occupancy, settings.shrinkage
+    erlang_c = chunked(
+        required_agents, contacts, aht, interval_seconds, target, thr, cap, shrinkage
     )
+    erlang_a = chunked(
+        required_agents_erlang_a, contacts, aht, interval_seconds, target, thr, pat, cap, shrinkage
+    )
+    return erlang_c, erlang_a
+
+
+def build_staffing_intervals(
+    con,
+    forecast_intervals: pd.DataFrame,
+    settings: StaffingSettings = StaffingSettings(),
+    *,
+    workers: int | None = None,
+    min_rows: int = MIN_ROWS,
+) -> pd.DataFrame:
+    """Gap and root cause per queue x interval (past intervals and the forecast horizon).
+
+    The Erlang evaluations run on ``workers`` threads over row chunks (None: the machine's cores,
+    at most 4; 1: one call each on this thread) when a call has at least ``min_rows`` rows (the
+    root cause, which evaluates far more per row, from a tenth of that); the values depend on
+    neither (``orchestration.lib.staffing.parallel``). The capacity query always runs on a thread
+    of its own while the required agents, which do not need it, are computed.
+    """
+    chunked = partial(map_chunks, workers=workers, min_rows=min_rows)
+    minutes = _interval_minutes(con)
+    interval_seconds = minutes * 60.0
+    df = _demand_frame(con, forecast_intervals)
+    patience = queue_patience(con)[["queue_id", "patience_seconds"]]
+    # From here until the capacity query is back nothing else may use `con`: a DuckDB connection
+    # runs one query at a time (and a cursor, a connection of its own, would not see what the
+    # dbt session has not committed). DuckDB releases the GIL while it executes, so the numpy
+    # work below runs alongside it.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="capacity") as query:
+        capacity = query.submit(load_capacity, con, settings)
+        df = df.merge(patience, on="queue_id", how="left")
+        df["patience_seconds"] = df["patience_seconds"].fillna(np.inf)
+
+        # queue-level AHT fallback (no handled contacts and no forecast AHT)
+        q_aht = (
+            df.groupby("queue_id")["handle_seconds"].sum() / df.groupby("queue_id")["handled"].sum()
+        ).rename("q_aht")
+        df = df.merge(q_aht, on="queue_id", how="left")
+        df["q_aht"] = df["q_aht"].fillna(300.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            actual_aht = np.where(df["handled"] > 0, df["handle_seconds"] / df["handled"], np.nan)
+        df["aht_forecast_seconds"] = df["aht_forecast_seconds"].fillna(df["q_aht"])
+        df["aht_actual_seconds"] = actual_aht
+        aht_act = np.where(np.isnan(actual_aht), df["aht_forecast_seconds"], actual_aht)
+
+        thr = df["sl_threshold_seconds"].to_numpy(float)
+        target = df["sl_target_pct"].to_numpy(float) / 100.0
+        pat = df["patience_seconds"].to_numpy(float)
+        # no forecast (first lead_days of history, or a slot the forecast missed): the Erlang
+        # inputs get 0 contacts only so the vectorised calls run; every forecast-based output is
+        # masked to null below, so no gap or root cause is computed against a plan of "0 contacts"
+        has_forecast = df["offered_forecast"].notna().to_numpy()
+        df["has_forecast"] = has_forecast
+        fvol = np.maximum(df["offered_forecast"].fillna(0.0).to_numpy(float), 0.0)
+        avol = df["offered"].to_numpy(float)
+        has_actual = ~np.isnan(avol)
+        avol0 = np.nan_to_num(avol)
+        faht = df["aht_forecast_seconds"].to_numpy(float)
+
+        args = (interval_seconds, target, thr, pat, settings)
+        req_c, req_a = _required(chunked, fvol, faht, *args)
+        act, act_a = _required(chunked, avol0, aht_act, *args)
+        cap = capacity.result()
+    df = _with_capacity(df, cap)
+
     df["traffic_forecast_erlangs"] = np.where(has_forecast, fvol * faht / interval_seconds, np.nan)
     df["required_agents_forecast_erlang_c"] = np.where(has_forecast, req_c.agents, np.nan)
     df["required_agents_forecast_erlang_a"] = np.where(has_forecast, req_a.agents, np.nan)
     df["required_positions_forecast"] = np.where(has_forecast, req_c.positions, np.nan)
-    act = required_agents(avol0, aht_act, interval_seconds, target, thr, cap, settings.shrinkage)
-    act_a = required_agents_erlang_a(
-        avol0, aht_act, interval_seconds, target, thr, pat, cap, settings.shrinkage
-    )
     df["traffic_actual_erlangs"] = np.where(has_actual, avol0 * aht_act / interval_seconds, np.nan)
     df["required_agents_actual_erlang_c"] = np.where(has_actual, act.agents, np.nan)
     df["required_agents_actual_erlang_a"] = np.where(has_actual, act_a.agents, np.nan)
@@ -492,10 +568,12 @@ def build_staffing_intervals(
             df["offered"] > 0, df["answered_within_threshold"] / df["offered"], np.nan
         )
     df["sl_erlang_c_at_staffed"] = np.where(
-        avol0 > 0, sl_erlang_c(staffed, avol0, aht_act, interval_seconds, thr), np.nan
+        avol0 > 0, chunked(sl_erlang_c, staffed, avol0, aht_act, interval_seconds, thr), np.nan
     )
     df["sl_erlang_a_at_staffed"] = np.where(
-        avol0 > 0, sl_erlang_a(staffed, avol0, aht_act, interval_seconds, thr, pat), np.nan
+        avol0 > 0,
+        chunked(sl_erlang_a, staffed, avol0, aht_act, interval_seconds, thr, pat),
+        np.nan,
     )
 
     # root cause, where the interval had contacts, a realised SL and a forecast to compare with
@@ -514,7 +592,9 @@ def build_staffing_intervals(
     for n in names:
         df[n] = np.nan
     if rc.any():
-        parts = attribute_service_level(
+        parts = chunked(
+            attribute_service_level,
+            min_rows=min_rows // _ROOT_CAUSE_WORK,
             target_sl=target[rc],
             realised_sl=df["sl_realised"].to_numpy(float)[rc],
             forecast_contacts=fvol[rc],

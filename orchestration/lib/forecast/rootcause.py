@@ -44,13 +44,20 @@ FACTORS = ("volume", "aht", "planning", "adherence")
 
 
 def _interp(fn, agents, *args):
-    """Evaluate fn(N, ...) at fractional N by linear interpolation between floor and ceil."""
-    n = np.maximum(np.asarray(agents, dtype=float), 0.0)
+    """Evaluate fn(N, ...) at fractional N by linear interpolation between floor and ceil.
+
+    ``fn`` must be element-wise: it is evaluated at the ceiling only for the rows with a
+    fractional N (an integer N, e.g. the plan's required agents, needs the floor only).
+    """
+    n, *args = np.broadcast_arrays(np.maximum(np.asarray(agents, dtype=float), 0.0), *args)
     lo = np.floor(n)
     w = n - lo
-    f_lo = fn(lo, *args)
-    f_hi = fn(lo + 1.0, *args)
-    return np.where(w > 0, (1.0 - w) * f_lo + w * f_hi, f_lo)
+    out = np.asarray(fn(lo, *args), dtype=float).copy()
+    frac = w > 0
+    if frac.any():
+        f_hi = fn(lo[frac] + 1.0, *(a[frac] for a in args))
+        out[frac] = (1.0 - w[frac]) * out[frac] + w[frac] * f_hi
+    return out
 
 
 def sl_erlang_a(
@@ -162,11 +169,16 @@ def attribute_service_level(
     )
     (target, realised, fc, ac, fa, aa, req, sch, stf, interval, thr, pat) = arrs
 
+    evaluated: dict[frozenset, np.ndarray] = {}
+
     def evaluate(on: frozenset) -> np.ndarray:
-        contacts = ac if 0 in on else fc
-        aht = aa if 1 in on else fa
-        agents = req + (sch - req) * (2 in on) + (stf - sch) * (3 in on)
-        return sl_erlang_a(np.maximum(agents, 0.0), contacts, aht, interval, thr, pat)
+        # memoised: the plan and the actuals are two of the 16 subsets shapley() evaluates
+        if on not in evaluated:
+            contacts = ac if 0 in on else fc
+            aht = aa if 1 in on else fa
+            agents = req + (sch - req) * (2 in on) + (stf - sch) * (3 in on)
+            evaluated[on] = sl_erlang_a(np.maximum(agents, 0.0), contacts, aht, interval, thr, pat)
+        return evaluated[on]
 
     plan = evaluate(frozenset())
     at_actuals = evaluate(frozenset(range(4)))
