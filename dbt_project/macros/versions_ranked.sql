@@ -14,10 +14,11 @@
     versions of the keys delivered since the table's last run (rows with a later _loaded_at than
     any row in it) are read and ranked, so the model's rows are the keys to replace.
 
-    The relation is read three times. Pass the table and a `where`, not a CTE that filters it:
-    DuckDB materializes a CTE read more than once, every column of every row (the 10 M calls
-    of a year: stg_acd__calls 9.2 s -> 4.8 s alone without it), where a table is scanned
-    for the columns each read needs. -#}
+    The relation is read three times (new_keys_only filters each read with an exists on the
+    small new_keys CTE). Pass the table, not a CTE that filters it: DuckDB materializes a CTE
+    read more than once, every column of every row (the 10 M calls of a year: stg_acd__calls
+    9.2 s -> 4.8 s alone without it), where a table is scanned for the columns each read
+    needs. -#}
 {% macro versions_ranked(relation, keys, order_by, new_keys_only=false) -%}
     {%- set key_list = keys | join(', ') -%}
     {%- set same_key -%}

@@ -1,8 +1,8 @@
 -- One row per queue segment. A customer contact that is transferred between queues has one segment per queue entered, sharing contact_id.
 -- Grain: segment; key: segment_id. Re-delivered keys are deduplicated: the row with the latest
 -- `updated_at`, then _loaded_at, _source_file, _source_row wins.
--- Incremental by key (a table, unlike the other staging views: the segment fact is the big
--- one): a run re-ranks only the versions of the segments delivered since the last run. Its data tests check the rows
+-- Incremental by key (a table, like the other event staging models: the segment fact is the
+-- big one): a run re-ranks only the versions of the segments delivered since the last run. Its data tests check the rows
 -- from the reprocessing window's first day on (meta tested_from_column, macros/reprocess_window.sql).
 {{ config(materialized='incremental', unique_key='segment_id', incremental_strategy='delete+insert', on_schema_change='fail',
     meta={'tested_from_column': 'entered_queue_at'}) }}
