@@ -20,7 +20,7 @@ import pytest
 import orchestration.lib.forecast.pipeline as pipeline
 import orchestration.lib.forecast.rootcause as rootcause
 from orchestration.lib.forecast.rootcause import attribute_service_level, sl_erlang_a
-from orchestration.lib.staffing import erlang_a, required_agents, required_agents_erlang_a
+from orchestration.lib.staffing import erlang_a, parallel, required_agents, required_agents_erlang_a
 from orchestration.lib.staffing.parallel import MIN_ROWS, map_chunks
 from tests.orchestration.test_staffing_capacity import D, _queue_interval, _warehouse
 
@@ -347,3 +347,16 @@ def test_the_staffing_table_is_the_same_with_one_worker_and_with_three(monkeypat
         "unallocated_staffed_agents",
         "patience_seconds",
     ]
+
+
+def test_default_workers_are_the_cores_the_process_may_use_at_most_four(monkeypatch):
+    # a container's CPU set (affinity), not the host's cores
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 64)
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert parallel.default_workers() == 2
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: set(range(16)), raising=False)
+    assert parallel.default_workers() == 4
+    # without the affinity API: the machine's count
+    monkeypatch.delattr(parallel.os, "sched_getaffinity", raising=False)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 3)
+    assert parallel.default_workers() == 3

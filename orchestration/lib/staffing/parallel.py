@@ -36,9 +36,14 @@ MIN_ROWS = 15_000
 
 
 def default_workers() -> int:
-    """Threads for the row-wise staffing math: the machine's cores, at most 4 (beyond that the
-    GIL-bound Python between the ufunc calls dominates)."""
-    return max(1, min(os.cpu_count() or 1, 4))
+    """Threads for the row-wise staffing math: the cores this process may run on (its CPU
+    affinity, which a container or `taskset` narrows; os.cpu_count() counts the host's), at most
+    4 (beyond that the GIL-bound Python between the ufunc calls dominates)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # no affinity API (macOS, Windows)
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 4))
 
 
 def _row_count(values: Sequence[Any]) -> int | None:
