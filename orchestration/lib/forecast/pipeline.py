@@ -8,11 +8,12 @@ scheduled/staffed sums are DuckDB queries over the marts (``capacity_sql``), and
 weekly roll-ups of the root cause are dbt models over the tables written here.
 
 ``build_staffing_intervals`` sits alone on the critical path of the daily build, so it uses the
-machine's cores (at most 4): every Erlang evaluation is element-wise over the rows, so each call
-runs on a thread pool over contiguous row chunks (``orchestration.lib.staffing.parallel``; numpy
-and scipy release the GIL in their loops) and gives bit for bit the values of one call; and the
-capacity query runs on a thread of its own while the required agents, which need no capacity,
-are computed (DuckDB releases the GIL too). Nothing else uses the connection meanwhile.
+cores the process may run on (at most 4; ``default_workers``): every Erlang evaluation is
+element-wise over the rows, so each call runs on a thread pool over contiguous row chunks
+(``orchestration.lib.staffing.parallel``; numpy and scipy release the GIL in their loops) and
+gives bit for bit the values of one call; and the capacity query runs on a thread of its own
+while the required agents, which need no capacity, are computed (DuckDB releases the GIL too).
+Nothing else uses the connection meanwhile.
 
 The functions take an open DuckDB connection on the warehouse (read access to ``main`` marts and
 ``seeds.holidays``) and return pandas frames. The dbt Python models of
@@ -471,8 +472,8 @@ def build_staffing_intervals(
 ) -> pd.DataFrame:
     """Gap and root cause per queue x interval (past intervals and the forecast horizon).
 
-    The Erlang evaluations run on ``workers`` threads over row chunks (None: the machine's cores,
-    at most 4; 1: one call each on this thread) when a call has at least ``min_rows`` rows (the
+    The Erlang evaluations run on ``workers`` threads over row chunks (None: ``default_workers()``,
+    the cores the process may run on, at most 4; 1: one call each on this thread) when a call has at least ``min_rows`` rows (the
     root cause, which evaluates far more per row, from a tenth of that); the values depend on
     neither (``orchestration.lib.staffing.parallel``). The capacity query always runs on a thread
     of its own while the required agents, which do not need it, are computed.
