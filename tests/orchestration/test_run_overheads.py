@@ -88,3 +88,21 @@ def test_instance_event_log_is_pooled_and_keeps_every_event(tmp_path, monkeypatc
         )
         assert check  # the check result reached the cross-run index
         assert len(storage._engines) <= MAX_ENGINES  # old runs' connections are closed
+
+
+def test_a_dbt_command_starts_without_a_version_probe_or_an_adapter_in_dagster(monkeypatch):
+    """The dbt resource runs the command without dagster-dbt's `dbt --version` subprocess and
+    without registering a dbt adapter (and loading every macro) in Dagster's own process."""
+    import dagster_dbt.core.resource as dagster_dbt_resource
+
+    from orchestration.defs.resources import build_resources
+
+    def no_probe(*args, **kwargs):
+        raise AssertionError(f"unexpected subprocess {args}")
+
+    monkeypatch.setattr(dagster_dbt_resource, "check_output", no_probe)
+    dbt = build_resources()["dbt"]
+    invocation = dbt.cli(["debug", "--config-dir"], raise_on_error=False)
+    invocation.wait()
+    assert invocation.is_successful()
+    assert invocation.adapter is None
