@@ -45,6 +45,37 @@ def test_dbt_tests_and_delivery_accounting_are_asset_checks(defs):
         assert dg.AssetCheckKey(dg.AssetKey([t.family, t.name]), "delivery_accounting") in checks
 
 
+def test_every_data_test_the_build_runs_is_an_asset_check_of_a_model(defs):
+    """Each dbt data test the pipeline's `dbt build` runs (all but the landing sources' tests,
+    see dbt_build_args) shows in Dagster as a check of a dbt asset. dagster-dbt attaches a
+    generic test to its model and a singular test to its one parent; a singular test that reads
+    several models (the reconciliations) is attached by `meta.dagster.ref` in its yml. Without
+    it the test still ran, but only as an observation with a warning, not as a check."""
+    import json
+
+    from orchestration.defs.transform.dbt import switchboard_dbt_assets
+    from orchestration.defs.transform.project import ensure_manifest
+
+    manifest = json.loads(ensure_manifest().read_text())
+    dbt_checks = switchboard_dbt_assets.check_keys
+    assert {c.asset_key for c in dbt_checks} <= switchboard_dbt_assets.keys
+    names = {c.name for c in dbt_checks}
+    tests = {
+        n["name"]: n
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "test"
+        and not all(d.startswith("source.") for d in n["depends_on"]["nodes"])
+    }
+    singular_multi = [
+        name
+        for name, n in tests.items()
+        if not n.get("test_metadata") and len(n["depends_on"]["nodes"]) > 1
+    ]
+    assert len(singular_multi) >= 9  # the reconciliations: the case this test is about
+    missing = sorted(set(tests) - names)
+    assert not missing, f"data tests that are no asset check: {missing}"
+
+
 def test_job_schedule_and_sensor(defs):
     assert defs.resolve_job_def("build_everything") is not None
     assert defs.resolve_schedule_def("nightly_build_schedule").cron_schedule == "0 6 * * *"
