@@ -8,8 +8,9 @@ For each page of the navigation (apps/streamlit_app.py), signed in as ``--role``
 - first compile: the page's first run after every cache is cleared, the compiled-SQL cache
   on disk included (st.cache_data and st.cache_resource: the snapshot queries are run again,
   the MetricFlow engine is built and compiles every request; Python modules stay imported):
-  the first visitor of a fresh install, or of a request shape nobody used before (after a dbt
-  project change the publish compiles the shapes used before: ``warm_sql_cache``);
+  a page whose every request shape is one nobody used before. The publish compiles the pages'
+  default shapes and the shapes used before a dbt project change (``warm_sql_cache``), so a
+  fresh install's first visitor gets *cold*; this is the cache deleted by hand;
 - cold: the same with the compiled SQL on disk (a newly started server process on a manifest
   some process compiled before: no engine is built), median over ``--runs`` repetitions;
 - new data: a rerun after only the data caches are cleared (what the first user sees after

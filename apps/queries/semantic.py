@@ -261,10 +261,30 @@ class WarmResult:
     seconds: float
 
 
-def warm_sql_cache(manifest_path: Path, sql_cache_dir: Path | None = None) -> WarmResult:
-    """Compile for ``manifest_path`` every request shape compiled under another manifest in the
-    same cache (the previous dbt project's) and not yet under this one, so the first visitor
-    after a change of the dbt project reads SQL from disk instead of waiting for the engine.
+# The request shapes the app's pages make with their default filters, for a director and for a
+# supervisor of one team (tests/apps/test_app_compiled_sql.py records them from the pages and
+# checks this file against them): a publish compiles them even when no earlier manifest's cache
+# has them, so the first visitor of a fresh install reads SQL from disk too.
+KNOWN_SHAPES_FILE = Path(__file__).with_name("request_shapes.json")
+
+
+def known_request_shapes(path: Path = KNOWN_SHAPES_FILE) -> list[MetricQuery]:
+    try:
+        return [MetricQuery.from_dict(d) for d in json.loads(path.read_text())]
+    except (OSError, ValueError):
+        return []
+
+
+def warm_sql_cache(
+    manifest_path: Path,
+    sql_cache_dir: Path | None = None,
+    known: Iterable[MetricQuery] | None = None,
+) -> WarmResult:
+    """Compile for ``manifest_path`` every request shape not yet compiled under it: the shapes
+    the app's pages make (``known``; default :func:`known_request_shapes`) and every shape
+    compiled under another manifest in the same cache (the previous dbt project's). The first
+    visitor after a fresh install or a change of the dbt project then reads SQL from disk
+    instead of waiting for the engine.
 
     Builds the engine (and imports MetricFlow) only when there is something to compile, so a
     publish whose manifest did not change pays a directory listing. A shape the new manifest
@@ -272,19 +292,30 @@ def warm_sql_cache(manifest_path: Path, sql_cache_dir: Path | None = None) -> Wa
     t0 = time.perf_counter()
     layer = SemanticLayer(Path(manifest_path), sql_cache_dir=sql_cache_dir)
     own = layer._disk
-    if own is None or not own.parent.is_dir():
+    if own is None:
         return WarmResult(0, 0, time.perf_counter() - t0)
-    wanted: dict[str, Path] = {}
-    for other in own.parent.iterdir():
-        if other.is_dir() and other != own:
-            for request_file in other.glob("*" + REQUEST_SUFFIX):
-                name = request_file.name[: -len(REQUEST_SUFFIX)]
-                if not (own / f"{name}.sql").exists() and not (own / f"{name}{FAILED_SUFFIX}").exists():
-                    wanted.setdefault(name, request_file)
+
+    def missing(name: str) -> bool:
+        return not (own / f"{name}.sql").exists() and not (own / f"{name}{FAILED_SUFFIX}").exists()
+
+    wanted: dict[str, MetricQuery | Path] = {}
+    for shape in known_request_shapes() if known is None else known:
+        path = layer._disk_path(parametrize(shape)[0])
+        if path is not None and missing(path.stem):
+            wanted.setdefault(path.stem, parametrize(shape)[0])
+    if own.parent.is_dir():
+        for other in own.parent.iterdir():
+            if other.is_dir() and other != own:
+                for request_file in other.glob("*" + REQUEST_SUFFIX):
+                    name = request_file.name[: -len(REQUEST_SUFFIX)]
+                    if missing(name):
+                        wanted.setdefault(name, request_file)
     compiled = failed = 0
-    for name, request_file in wanted.items():
+    for name, shape in wanted.items():
         try:
-            layer.compile(MetricQuery.from_dict(json.loads(request_file.read_text())))
+            if isinstance(shape, Path):
+                shape = MetricQuery.from_dict(json.loads(shape.read_text()))
+            layer.compile(shape)
             compiled += 1
         except Exception as exc:  # noqa: BLE001 - the new manifest may reject an old shape
             failed += 1

@@ -344,9 +344,10 @@ def render(results: list[dict], command: str, facts: dict, started: str, load: s
         "",
         "Page columns: *new data* = the first render after a publish (data caches empty, the "
         "MetricFlow engine loaded), *warm* = a rerun, *cold* = the first render with every "
-        "in-process cache empty (a newly started server; the compiled SQL on disk), *first "
-        "compile* = the same with no compiled SQL anywhere (the first visitor after the dbt "
-        "project changed: the MetricFlow engine is built and compiles each request). Lower-bound totals equal the marts' (offered "
+        "in-process cache empty (a newly started server, or the first visitor after a fresh "
+        "install or a dbt project change: the publish compiled the pages' request shapes), *first "
+        "compile* = the same with no compiled SQL anywhere (every request shape new: the "
+        "MetricFlow engine is built and compiles each request). Lower-bound totals equal the marts' (offered "
         + ", ".join(f"{r['lower_bound']['offered']:,} vs {r['warehouse']['offered']:,}" for r in results)
         + "): both compute the same facts.",
         END,

@@ -116,6 +116,26 @@ def test_every_request_of_the_pages_gets_the_sql_metricflow_compiles_for_it(
     print(f"{len(requests)} requests, {len(with_literals)} with literals, {len(shapes)} shapes")
 
 
+def test_the_shapes_a_publish_compiles_are_the_shapes_the_pages_make(app_requests):
+    """apps/queries/request_shapes.json (compiled by every publish that finds them missing, so a
+    fresh install's first visitor reads SQL from disk) lists exactly the shapes of the pages'
+    requests. After a change of a page's requests, rewrite it with
+    SWITCHBOARD_WRITE_REQUEST_SHAPES=1 uv run pytest -n 0 tests/apps/test_app_compiled_sql.py"""
+    import json
+    import os
+    from dataclasses import asdict
+
+    shapes = sorted({parametrize(q)[0] for q in app_requests}, key=lambda s: json.dumps(asdict(s), sort_keys=True))
+    if os.environ.get("SWITCHBOARD_WRITE_REQUEST_SHAPES"):
+        semantic.KNOWN_SHAPES_FILE.write_text(json.dumps([asdict(s) for s in shapes], indent=1, sort_keys=True) + "\n")
+    known = semantic.known_request_shapes()
+    assert len(known) == len(set(known))
+    assert set(known) == set(shapes), (
+        f"not listed: {sorted(map(repr, set(shapes) - set(known)))}; "
+        f"no page makes: {sorted(map(repr, set(known) - set(shapes)))}"
+    )
+
+
 def test_the_where_builders_hand_over_every_literal(serving_fixture):
     """A literal the placeholder pass missed would stay in the shape: then two requests that
     differ only in it would share SQL. Each list value must come out as its own literal."""

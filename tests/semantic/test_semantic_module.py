@@ -307,7 +307,7 @@ def test_a_new_manifest_is_warmed_with_the_shapes_used_under_the_previous_one(
     changed = tmp_path / "new_project" / "semantic_manifest.json"
     changed.parent.mkdir()
     changed.write_text(manifest_path.read_text() + "\n")  # another digest: another cache folder
-    result = warm_sql_cache(changed, sql_cache_dir=cache)
+    result = warm_sql_cache(changed, sql_cache_dir=cache, known=())
     assert (result.compiled, result.failed) == (2, 1)
 
     visitor = SemanticLayer(changed, sql_cache_dir=cache)  # the app after the publish
@@ -320,7 +320,34 @@ def test_a_new_manifest_is_warmed_with_the_shapes_used_under_the_previous_one(
     # the next publish (nothing new): no compile, no engine, the rejected shape not retried
     calls = []
     monkeypatch.setattr(SemanticLayer, "_compile_with_engine", lambda self, q: calls.append(q))
-    again = warm_sql_cache(changed, sql_cache_dir=cache)
+    again = warm_sql_cache(changed, sql_cache_dir=cache, known=())
+    assert (again.compiled, again.failed, calls) == (0, 0, [])
+
+
+def test_a_fresh_installs_first_publish_compiles_the_shapes_the_pages_make(
+    manifest_path, tmp_path, monkeypatch
+):
+    """No compiled SQL anywhere (a fresh install): the publish compiles the pages' request shapes
+    (apps/queries/request_shapes.json), every one valid for the project's manifest, so the first
+    visitor reads SQL from disk and builds no engine; the next publish compiles nothing."""
+    from apps.queries.semantic import SemanticLayer, known_request_shapes, warm_sql_cache
+
+    known = known_request_shapes()
+    assert len(known) >= 20
+    cache = tmp_path / "cache"
+    result = warm_sql_cache(manifest_path, sql_cache_dir=cache)
+    assert (result.compiled, result.failed) == (len(known), 0)
+
+    visitor = SemanticLayer(manifest_path, sql_cache_dir=cache)  # a new server process
+    overview = _kpis_for(date(2026, 11, 24), date(2026, 11, 30))  # the Overview's KPI tiles
+    assert visitor.compile(overview) == visitor._compile_with_engine(overview)
+    visitor = SemanticLayer(manifest_path, sql_cache_dir=cache)
+    visitor.compile(overview)
+    assert not visitor.engine_built
+
+    calls = []
+    monkeypatch.setattr(SemanticLayer, "_compile_with_engine", lambda self, q: calls.append(q))
+    again = warm_sql_cache(manifest_path, sql_cache_dir=cache)
     assert (again.compiled, again.failed, calls) == (0, 0, [])
 
 
@@ -328,7 +355,7 @@ def test_the_publish_step_warms_the_apps_sql_and_never_fails_on_it(manifest_path
     import shutil
     from types import SimpleNamespace
 
-    from apps.queries.semantic import SemanticLayer
+    from apps.queries.semantic import SemanticLayer, known_request_shapes, parametrize
     from orchestration.defs.serving.publish import warm_app_sql
 
     cache = tmp_path / "cache"
@@ -339,8 +366,10 @@ def test_the_publish_step_warms_the_apps_sql_and_never_fails_on_it(manifest_path
     (serving / "semantic_manifest.json").write_text(manifest_path.read_text() + "\n")
     logged = []
     context = SimpleNamespace(log=SimpleNamespace(info=logged.append, warning=logged.append))
-    assert warm_app_sql(context, serving / "warehouse.duckdb") == 1
-    assert "compiled 1 request shape(s)" in logged[-1]
+    # the shape used under the previous manifest, and the pages' shapes (a set: one may be both)
+    shapes = {parametrize(_request())[0], *known_request_shapes()}
+    assert warm_app_sql(context, serving / "warehouse.duckdb") == len(shapes)
+    assert f"compiled {len(shapes)} request shape(s)" in logged[-1]
 
     shutil.rmtree(cache)
     (serving / "semantic_manifest.json").write_text("{not json")

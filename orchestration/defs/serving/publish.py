@@ -76,9 +76,10 @@ def serving_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseReso
 
 
 def warm_app_sql(context, snapshot_path: Path) -> int:
-    """After a change of the dbt project, compile for the published semantic manifest the request
-    shapes the app used under the previous one (apps.queries.semantic.warm_sql_cache), so the
-    first visitor reads SQL from disk. Nothing to do (the usual run): a directory listing. A
+    """Compile for the published semantic manifest the request shapes it does not have yet: the
+    pages' default shapes and those the app used under the previous manifest
+    (apps.queries.semantic.warm_sql_cache), so the first visitor after a fresh install or a change
+    of the dbt project reads SQL from disk. Nothing to do (the usual run): a directory listing. A
     failure here costs the app a compile, never the publish: logged, not raised."""
     from apps.queries.semantic import find_manifest, warm_sql_cache
 
