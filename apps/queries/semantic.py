@@ -299,10 +299,11 @@ def warm_sql_cache(
         return not (own / f"{name}.sql").exists() and not (own / f"{name}{FAILED_SUFFIX}").exists()
 
     wanted: dict[str, MetricQuery | Path] = {}
-    for shape in known_request_shapes() if known is None else known:
-        path = layer._disk_path(parametrize(shape)[0])
+    for request in known_request_shapes() if known is None else known:
+        shape = parametrize(request)[0]
+        path = layer._disk_path(shape)
         if path is not None and missing(path.stem):
-            wanted.setdefault(path.stem, parametrize(shape)[0])
+            wanted.setdefault(path.stem, shape)
     if own.parent.is_dir():
         for other in own.parent.iterdir():
             if other.is_dir() and other != own:
