@@ -12,6 +12,9 @@ from apps.components.filters import current_filters
 from apps.components.metric_help import chart_toolbar
 from apps.queries import staffing as q
 
+# no Plotly toolbar over the charts (as on the other pages): it covered the heat map's colour scale
+PLOT = {"displayModeBar": False}
+
 # Table formats: agents and hours with one decimal, percentages with one decimal and a % sign,
 # contributions in percentage points, contacts as whole numbers.
 ONE = st.column_config.NumberColumn(format="%.1f")
@@ -112,8 +115,12 @@ with gap_tab:
                 hovertemplate="%{y} %{x}: %{z:.1f}<extra></extra>",
             )
         )
-        fig.update_layout(height=120 + 40 * len(grid.index), margin={"t": 10, "b": 10})
-        st.plotly_chart(fig, width="stretch")
+        fig.update_layout(
+            height=140 + 40 * len(grid.index),
+            margin={"t": 10, "b": 10},
+            xaxis_title="Interval start (site local time)",
+        )
+        st.plotly_chart(fig, width="stretch", config=PLOT)
         hours = (
             df.groupby("queue_name")[["gap_scheduled_hours", "gap_staffed_hours"]]
             .sum(min_count=1)
@@ -202,7 +209,7 @@ with cause_tab:
             )
         )
         fig.update_layout(yaxis_title="service level (%)", height=420, margin={"t": 20})
-        st.plotly_chart(fig, width="stretch")
+        st.plotly_chart(fig, width="stretch", config=PLOT)
         st.caption(
             "Shapley attribution over an Erlang A model with each queue's estimated patience: "
             "each factor's effect averaged over every order of swapping plan for actual "
@@ -315,7 +322,7 @@ with forecast_tab:
             margin={"t": 20},
             legend={"orientation": "h"},
         )
-        st.plotly_chart(fig, width="stretch")
+        st.plotly_chart(fig, width="stretch", config=PLOT)
         st.caption(
             "Past days show the forecast made 7 days before the day (what the schedule was built "
             "on); after the last day of data, the current forecast for the next two weeks."
@@ -417,7 +424,7 @@ with calc_tab:
         margin={"t": 20},
         legend={"orientation": "h"},
     )
-    st.plotly_chart(fig, width="stretch")
+    st.plotly_chart(fig, width="stretch", config=PLOT)
     st.caption(
         "Erlang C has no service level at or below the traffic (unstable load): its curve starts above it."
     )

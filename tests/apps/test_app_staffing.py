@@ -125,6 +125,17 @@ def test_staffing_page_renders_heat_map_waterfall_forecast_and_calculator(staffi
     )
     text = " ".join(str(m.value) for m in at.markdown)
     assert "against a target of" in text
+    # no Plotly toolbar over the charts (it covered the heat map's colour scale), as on the
+    # other pages; the heat map says its intervals are in each site's local time
+    import json
+
+    import plotly.io as pio
+
+    charts = at.get("plotly_chart")
+    assert charts and all(json.loads(c.proto.config).get("displayModeBar") is False for c in charts)
+    heat = pio.from_json(charts[0].proto.spec, skip_invalid=True)
+    assert heat.data[0].type == "heatmap"
+    assert heat.layout.xaxis.title.text == "Interval start (site local time)"
 
 
 def test_root_cause_of_the_day_adds_up_to_the_realised_gap(staffing_env):
