@@ -9,6 +9,7 @@ import streamlit as st
 
 from apps.components import charts
 from apps.components import formatting as fmt
+from apps.components.charts import PLOTLY_CONFIG
 from apps.components.filters import current_filters, describe_period
 from apps.components.metric_help import chart_toolbar, metric_tooltip
 from apps.queries import api
@@ -258,7 +259,7 @@ with tab_trend:
             charts.agent_trend_panels(
                 trend, ref, panels, agent_label=agents.get(agent_id) or agent_id, height=360
             ),
-            config={"displayModeBar": False},
+            config=PLOTLY_CONFIG,
             key="agents_trend_chart",
         )
 

@@ -9,12 +9,12 @@ import streamlit as st
 
 from apps.components import formatting as fmt
 from apps.components import page_charts as pc
+from apps.components.charts import PLOTLY_CONFIG
 from apps.components.filters import current_filters, current_options, describe_period
 from apps.components.metric_help import chart_toolbar, metric_tooltip
 from apps.queries import api, page_api
 from apps.queries.voice import VOICE_METRICS
 
-PLOT = {"displayModeBar": False}
 CSAT = pc.MetricSpec("csat_score", "CSAT", "1–5", True)
 NPS = pc.MetricSpec("nps", "NPS", "−100 to +100", True)
 FCR = pc.MetricSpec("first_contact_resolution_rate_survey", "FCR (survey)", "%", True)
@@ -103,7 +103,7 @@ with left:
         st.plotly_chart(
             pc.lines(trend, spec, x="period", series=None, x_title=f"Survey sent ({grain})",
                      height=300),
-            config=PLOT, key="voice_trend_chart",
+            config=PLOTLY_CONFIG, key="voice_trend_chart",
         )
 with right:
     a, c = st.columns([1, 1], vertical_alignment="center")

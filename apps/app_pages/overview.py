@@ -12,11 +12,11 @@ import streamlit as st
 from apps.components import charts
 from apps.components import formatting as fmt
 from apps.components import page_charts as pc
+from apps.components.charts import PLOTLY_CONFIG
 from apps.components.filters import current_filters, current_options, describe_period
 from apps.components.metric_help import chart_toolbar, metric_tooltip
 from apps.queries import api
 
-PLOT = {"displayModeBar": False}
 NBSP = "\u00a0"  # keeps "12.9 pp" and "71.8% → 70.5%" on one line in the narrow column
 # The target line's label sits over the bars/line: give it a background so it stays legible.
 LABEL_BACKGROUND = "rgba(255, 255, 255, 0.85)"
@@ -181,7 +181,7 @@ else:
         fig.update_traces(xhoverformat="%a %d %b %Y")
         fig.update_layout(margin={"l": 10, "r": 10, "t": 24, "b": 10})
         fig.update_annotations(bgcolor=LABEL_BACKGROUND)
-        column.plotly_chart(fig, config=PLOT, key=f"overview_trend_{spec.column}")
+        column.plotly_chart(fig, config=PLOTLY_CONFIG, key=f"overview_trend_{spec.column}")
 
 # --- service level by interval for one day, and what changed ------------------------------------
 left, right = st.columns([2.1, 1], gap="medium")
@@ -237,7 +237,7 @@ with left:
         hours = [x for x in fig.layout.xaxis.categoryarray or () if x.endswith(":00")]
         fig.update_xaxes(tickvals=hours)
         fig.update_annotations(bgcolor=LABEL_BACKGROUND)
-        st.plotly_chart(fig, config=PLOT, key="overview_interval_chart")
+        st.plotly_chart(fig, config=PLOTLY_CONFIG, key="overview_interval_chart")
 
 with right:
     changes = api.queue_changes(f)

@@ -9,12 +9,12 @@ import streamlit as st
 
 from apps.components import formatting as fmt
 from apps.components import page_charts as pc
+from apps.components.charts import PLOTLY_CONFIG
 from apps.components.filters import current_filters, describe_period
 from apps.components.metric_help import chart_toolbar, metric_tooltip
 from apps.queries import api, page_api
 from apps.queries.quality import QA_METRICS, SECTION_METRICS
 
-PLOT = {"displayModeBar": False}
 QA = pc.MetricSpec("qa_score", "QA score", "%", True)
 CRIT_RATE = pc.MetricSpec("qa_critical_failure_rate", "Critical-failure rate", "%", False)
 EVALS = pc.MetricSpec("qa_evaluations", "Evaluations", "evaluations", None)
@@ -87,7 +87,7 @@ with left:
         st.plotly_chart(
             pc.bars_with_line(shown, EVALS, QA, x="period", x_title=f"Activity {grain}",
                               height=300),
-            config=PLOT, key="quality_trend_chart",
+            config=PLOTLY_CONFIG, key="quality_trend_chart",
         )
 with right:
     a, c = st.columns([3, 2], vertical_alignment="center")
@@ -105,7 +105,7 @@ with right:
         st.plotly_chart(
             pc.hbar(shown, SECTION, y="label", y_title="Form · section",
                     height=max(300, min(300, 28 * len(shown) + 80))),
-            config=PLOT, key="quality_sections_chart",
+            config=PLOTLY_CONFIG, key="quality_sections_chart",
         )
 
 bl, br = st.columns([1, 1])

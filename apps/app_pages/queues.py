@@ -11,6 +11,7 @@ import streamlit as st
 
 from apps.components import formatting as fmt
 from apps.components import page_charts as pc
+from apps.components.charts import PLOTLY_CONFIG
 from apps.components.filters import current_filters, current_options, describe_period
 from apps.components.metric_help import chart_toolbar, metric_tooltip
 from apps.queries import api, page_api
@@ -23,7 +24,6 @@ SPECS = {
     "Offered": pc.MetricSpec("offered_contacts", "Offered", "contacts", None),
 }
 OFFERED = SPECS["Offered"]
-PLOT = {"displayModeBar": False}
 INTERVAL_NOTES = (
     "Intervals are 30 minutes in the queue's site local time; each value is the metric over the "
     "contacts of that interval (a ratio of sums, never an average of intervals)."
@@ -139,7 +139,7 @@ with left:
         st.plotly_chart(
             pc.heat_map(shown, spec, row_label=by,
                         target=target if spec.column == "service_level" else None, height=330),
-            config=PLOT, key="queues_heat_chart",
+            config=PLOTLY_CONFIG, key="queues_heat_chart",
         )
 with right:
     r1, r3 = st.columns([1.4, 1], vertical_alignment="center")
@@ -158,7 +158,7 @@ with right:
             pc.lines(profile, spec, x="interval", series="queue_name",
                      x_title="Interval start (site local time)",
                      target=target if spec.column == "service_level" else None, height=330),
-            config=PLOT, key="queues_lines_chart",
+            config=PLOTLY_CONFIG, key="queues_lines_chart",
         )
 
 # --- drill into a day -------------------------------------------------------------------------
@@ -191,7 +191,7 @@ else:
             if line_spec.column == "service_level" else None,
             height=290,
         ),
-        config=PLOT, key="queues_day_chart",
+        config=PLOTLY_CONFIG, key="queues_day_chart",
     )
 
 # --- per queue table ----------------------------------------------------------------------------

@@ -8,12 +8,10 @@ from datetime import timedelta
 import plotly.graph_objects as go
 import streamlit as st
 
+from apps.components.charts import PLOTLY_CONFIG
 from apps.components.filters import current_filters
 from apps.components.metric_help import chart_toolbar
 from apps.queries import staffing as q
-
-# no Plotly toolbar over the charts (as on the other pages): it covered the heat map's colour scale
-PLOT = {"displayModeBar": False}
 
 # Table formats: agents and hours with one decimal, percentages with one decimal and a % sign,
 # contributions in percentage points, contacts as whole numbers.
@@ -120,7 +118,7 @@ with gap_tab:
             margin={"t": 10, "b": 10},
             xaxis_title="Interval start (site local time)",
         )
-        st.plotly_chart(fig, width="stretch", config=PLOT)
+        st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG)
         hours = (
             df.groupby("queue_name")[["gap_scheduled_hours", "gap_staffed_hours"]]
             .sum(min_count=1)
@@ -209,7 +207,7 @@ with cause_tab:
             )
         )
         fig.update_layout(yaxis_title="service level (%)", height=420, margin={"t": 20})
-        st.plotly_chart(fig, width="stretch", config=PLOT)
+        st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG)
         st.caption(
             "Shapley attribution over an Erlang A model with each queue's estimated patience: "
             "each factor's effect averaged over every order of swapping plan for actual "
@@ -322,7 +320,7 @@ with forecast_tab:
             margin={"t": 20},
             legend={"orientation": "h"},
         )
-        st.plotly_chart(fig, width="stretch", config=PLOT)
+        st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG)
         st.caption(
             "Past days show the forecast made 7 days before the day (what the schedule was built "
             "on); after the last day of data, the current forecast for the next two weeks."
@@ -424,7 +422,7 @@ with calc_tab:
         margin={"t": 20},
         legend={"orientation": "h"},
     )
-    st.plotly_chart(fig, width="stretch", config=PLOT)
+    st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG)
     st.caption(
         "Erlang C has no service level at or below the traffic (unstable load): its curve starts above it."
     )

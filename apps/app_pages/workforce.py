@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from apps.components import formatting as fmt
+from apps.components.charts import PLOTLY_CONFIG
 from apps.components.download import csv_download_button
 from apps.components.filters import current_filters, describe_period
 from apps.queries import api
@@ -43,6 +44,16 @@ LABELS = {
     "mean_hours_to_resolve": "Mean hours to resolve",
     "handled_contacts": "Handled contacts",
     "complaints_per_1000": "Per 1,000 handled",
+    "request_id": "Request",
+    "agent_name": "Agent",
+    "leave_type": "Type",
+    "starts_on": "Starts",
+    "ends_on": "Ends",
+    "requested_at": "Requested",
+    "days_since_request": "Days waiting",
+    "requested_on_queue_hours": "On-queue hours requested",
+    "team_on_queue_hours": "Team on-queue hours",
+    "impact_share": "Team queue time lost",
 }
 
 
@@ -111,7 +122,7 @@ with left:
             legend=dict(orientation="h", y=-0.25),
             xaxis_title="agents",
         )
-        st.plotly_chart(fig, width="stretch")
+        st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG)
     st.markdown("**Attrition and tenure by team**")
     table = attrition.merge(tenure, on=["team_id", "team_name"], how="outer")
     st.dataframe(
@@ -161,14 +172,16 @@ with right:
             legend=dict(orientation="h", y=-0.3),
             yaxis2=dict(overlaying="y", side="right", range=[50, 100], title="QA (%)"),
         )
-        st.plotly_chart(fig, width="stretch")
+        st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG)
     st.markdown("**Overtime and weekly hours by team**")
     st.dataframe(
         labelled(overtime.drop(columns=["team_id"])),
         hide_index=True,
         width="stretch",
         column_config={
-            "overtime_share": st.column_config.NumberColumn("Overtime share", format="percent")
+            "Paid hours": st.column_config.NumberColumn(format="%.1f"),
+            "Overtime hours": st.column_config.NumberColumn(format="%.1f"),
+            "overtime_share": st.column_config.NumberColumn("Overtime share", format="percent"),
         },
     )
 
@@ -176,12 +189,19 @@ st.markdown("**Leave: pending requests and their staffing impact**")
 if leave.empty:
     st.info("No leave request is pending.", icon=":material/event_available:")
 else:
+    # the agent's name is shown, so their id and supervisor's id are left out
     st.dataframe(
-        leave,
+        labelled(leave.drop(columns=["agent_id", "supervisor_id"], errors="ignore")),
         hide_index=True,
         width="stretch",
         column_config={
-            "impact_share": st.column_config.NumberColumn("Team queue time lost", format="percent")
+            "Starts": st.column_config.DateColumn(format="ddd D MMM YYYY"),
+            "Ends": st.column_config.DateColumn(format="ddd D MMM YYYY"),
+            "Requested": st.column_config.DatetimeColumn(format="D MMM HH:mm"),
+            "Days waiting": st.column_config.NumberColumn(format="%.0f"),
+            "On-queue hours requested": st.column_config.NumberColumn(format="%.1f"),
+            "Team on-queue hours": st.column_config.NumberColumn(format="%.1f"),
+            "Team queue time lost": st.column_config.NumberColumn(format="percent"),
         },
     )
 summary = sv.cached("leave_summary", access, f.start_date, f.end_date)

@@ -16,6 +16,10 @@ OKABE_ITO = {
     "vermillion": "#D55E00",
     "reddish_purple": "#CC79A7",
 }
+# Every page's st.plotly_chart config: no Plotly toolbar (it floats over the chart's top right,
+# where legends and colour scales sit; CSV and Definitions are the page's own buttons).
+PLOTLY_CONFIG = {"displayModeBar": False}
+
 MEETS_TARGET = OKABE_ITO["blue"]
 MISSES_TARGET = OKABE_ITO["orange"]
 TARGET_LINE = OKABE_ITO["black"]

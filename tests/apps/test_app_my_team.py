@@ -156,3 +156,13 @@ def test_workforce_page_renders_for_a_director(demo, monkeypatch):
     labels = [m.label for m in at.metric]
     assert "Headcount (latest day)" in labels and "Attrition (annualized)" in labels
     assert len(at.dataframe) >= 4
+    # the pending-leave table in display names, the agent by name (not its id)
+    import json
+
+    leave = next(df.value for df in at.dataframe if "Request" in df.value.columns)
+    assert len(leave) > 0 and leave["Agent"].notna().all()
+    assert {"Agent", "Type", "Starts", "Ends", "Days waiting", "Team queue time lost"} <= set(leave.columns)
+    assert not {"agent_id", "supervisor_id", "request_id", "starts_on"} & set(leave.columns)
+    # no Plotly toolbar over the charts (apps.components.charts.PLOTLY_CONFIG, as on every page)
+    charts = at.get("plotly_chart")
+    assert charts and all(json.loads(c.proto.config).get("displayModeBar") is False for c in charts)
