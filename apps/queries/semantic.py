@@ -268,11 +268,12 @@ class WarmResult:
 KNOWN_SHAPES_FILE = Path(__file__).with_name("request_shapes.json")
 
 
-def known_request_shapes(path: Path = KNOWN_SHAPES_FILE) -> list[MetricQuery]:
-    try:
-        return [MetricQuery.from_dict(d) for d in json.loads(path.read_text())]
-    except (OSError, ValueError):
-        return []
+def known_request_shapes(path: Path | None = None) -> list[MetricQuery]:
+    """The shapes listed in ``path`` (default ``KNOWN_SHAPES_FILE``). A missing or broken file
+    raises: the publish logs it as an unwarmed cache (orchestration.defs.serving.publish
+    .warm_app_sql) instead of skipping quietly."""
+    text = (KNOWN_SHAPES_FILE if path is None else Path(path)).read_text()
+    return [MetricQuery.from_dict(d) for d in json.loads(text)]
 
 
 def warm_sql_cache(

@@ -371,6 +371,15 @@ def test_the_publish_step_warms_the_apps_sql_and_never_fails_on_it(manifest_path
     assert warm_app_sql(context, serving / "warehouse.duckdb") == len(shapes)
     assert f"compiled {len(shapes)} request shape(s)" in logged[-1]
 
+    # a broken shapes file is logged, not skipped quietly, and never fails the publish
+    broken = tmp_path / "request_shapes.json"
+    broken.write_text("[{not json")
+    with monkeypatch.context() as m:
+        m.setattr(semantic, "KNOWN_SHAPES_FILE", broken)
+        (serving / "semantic_manifest.json").write_text(manifest_path.read_text() + "\n\n")
+        assert warm_app_sql(context, serving / "warehouse.duckdb") == 0
+        assert "not warmed" in logged[-1]
+
     shutil.rmtree(cache)
     (serving / "semantic_manifest.json").write_text("{not json")
     SemanticLayer(manifest_path).compile(_request())
