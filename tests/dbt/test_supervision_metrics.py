@@ -252,7 +252,13 @@ def test_window_values_equal_the_semantic_layer(demo, sessions):
     assert checked >= 4
 
 
-def test_commitment_and_follow_up_status_follow_the_documented_rules(sessions):
+def test_commitment_and_follow_up_status_follow_the_documented_rules(wh, sessions):
+    left = dict(
+        wh.execute(
+            "select agent_id, termination_date from dim_agents where termination_date is not null"
+        ).fetchall()
+    )
+    statuses = set()
     for s in sessions.itertuples():
         due = s.follow_up_due_on if not pd.isna(s.follow_up_due_on) else None
         sign = -1 if s.focus_metric in LOWER_IS_BETTER else 1
@@ -273,6 +279,10 @@ def test_commitment_and_follow_up_status_follow_the_documented_rules(sessions):
             fu = "no_follow_up_date"
         elif nxt is not None and nxt <= due + timedelta(days=GRACE):
             fu = "done"
+        elif nxt is not None:
+            fu = "late"
+        elif s.agent_id in left and left[s.agent_id] < s.as_of_date:
+            fu = "agent_left"
         elif due > s.as_of_date:
             fu = "upcoming"
         elif s.as_of_date <= due + timedelta(days=GRACE):
@@ -280,6 +290,13 @@ def test_commitment_and_follow_up_status_follow_the_documented_rules(sessions):
         else:
             fu = "overdue"
         assert s.follow_up_status == fu, s.session_id
+        statuses.add(fu)
+    # the demo data has follow-ups closed on time and open ones (every status, late included,
+    # is in the unit test coaching_follow_up_status_closed_by_a_later_session_on_time_or_late)
+    assert "done" in statuses and statuses & {"upcoming", "due", "overdue"}
+    # a later session closes a follow-up: an agent has at most one open (their latest session's)
+    open_ = sessions[sessions.follow_up_status.isin(["upcoming", "due", "overdue"])]
+    assert not open_.agent_id.duplicated().any()
 
 
 def test_as_of_date_is_the_last_worked_day(wh, sessions):

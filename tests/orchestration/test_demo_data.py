@@ -225,6 +225,12 @@ def test_behaviours_present(medium):
     ts = _read(out, "hr", "timesheets")
     assert any(t["approved_by"] == "" for t in ts) and any(t["approved_by"] for t in ts)
     assert any(float(t["overtime_hours"]) > 0 for t in ts)
+    # submitted timesheets wait for approval 1-3 days, a few 1-3 weeks: the pending ones are the
+    # last three weeks' (not a backlog over all history), and some were approved late
+    pending = [t for t in ts if t["submitted_at"] and not t["approved_by"]]
+    assert pending and min(date.fromisoformat(t["work_date"]) for t in pending) >= date(2026, 10, 13)
+    waits = [_ts(t["approved_at"]) - _ts(t["submitted_at"]) for t in ts if t["approved_at"]]
+    assert max(waits) > 6 * 86400 and sorted(waits)[len(waits) // 2] < 3 * 86400
     roster = _read(out, "hr", "agents")
     assert any(r["termination_date"] for r in roster)
     teams = defaultdict(set)

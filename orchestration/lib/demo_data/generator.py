@@ -986,8 +986,15 @@ class DemoGenerator:
         if x > 0.01:
             sub_t = logout + _ri(r, 60, 1800) if x > 0.06 else logout + 14 * 3600 + _ri(r, 0, 3600)
             sub = fmt.local(sub_t, off)
+            # most are approved within 1-3 days; 3% wait 1-3 weeks more (a supervisor on leave,
+            # a query on the hours), so the pending ones are the recent days and a few
+            # stragglers, as at a center whose payroll close forces approval. (The straggler's
+            # extra days come from the same draw: the random stream, and so every later row of
+            # a seed's data, stays as it was.)
             app_t = sub_t + _ri(r, 1, 3) * 86400 + _ri(r, -3600, 3600)
-            if app_t <= self.cutoff and r.random() > 0.03:
+            if app_t <= self.cutoff and (u := r.random()) < 0.03:
+                app_t += (7 + int(u / 0.03 * 15)) * 86400
+            if app_t <= self.cutoff:
                 appr_by = self.teams[a.team_on(d)].supervisor_id
                 appr_at = fmt.local(app_t, off)
         self.day_lines["timesheets"].append(

@@ -10,9 +10,12 @@
 --     the metric's direction (lower is better for AHT and transfer rate).
 --   * commitment_status: no_target (no target or no follow-up date) | pending (follow-up date
 --     after the as-of date) | no_data (nothing measured in the follow-up window) | met | not_met.
---   * follow_up_status: no_follow_up_date | upcoming (due after as-of) | due (due date passed
---     within coaching_follow_up_grace_days) | overdue (grace passed, no follow-up session) |
---     done (a later session with the agent held after this one and by due + grace).
+--   * follow_up_status: no_follow_up_date | done (a later session with the agent held by
+--     due + coaching_follow_up_grace_days) | late (a later session, held after due + grace) |
+--     agent_left (no later session; the agent left before the as-of date) | upcoming (due after
+--     as-of) | due (due date passed within the grace) | overdue (grace passed, no later session).
+--     Only upcoming / due / overdue are open: a later session closes a follow-up, on time or
+--     not, so an agent has at most one open follow-up (that of their latest session).
 -- As-of date: macros/supervision_as_of_date.sql (latest activity day unless var set).
 {%- set before_days = var('coaching_before_days', 14) %}
 {%- set after_days = var('coaching_after_days', 14) %}
@@ -69,6 +72,7 @@ located as (
         s.held_at,
         s.follow_up_due_on,
         a.site_timezone,
+        a.termination_date as agent_termination_date,
         cast({{ to_local_timestamp('s.held_at', "coalesce(a.site_timezone, '" ~ var('default_timezone') ~ "')") }} as date) as held_date
     from sessions as s
     left join agents as a
@@ -382,6 +386,8 @@ final as (
             when follow_up_due_on is null then 'no_follow_up_date'
             when next_session_date is not null
                 and next_session_date <= {{ dbt.dateadd('day', grace_days, 'follow_up_due_on') }} then 'done'
+            when next_session_date is not null then 'late'
+            when agent_termination_date < as_of_date then 'agent_left'
             when follow_up_due_on > as_of_date then 'upcoming'
             when as_of_date <= {{ dbt.dateadd('day', grace_days, 'follow_up_due_on') }} then 'due'
             else 'overdue'
