@@ -1,6 +1,6 @@
-"""Data health: how fresh each source is, the last run, the Great Expectations check results,
-quarantine counts and rows, and the load accounting per delivered file (rows read = loaded +
-quarantined + exact duplicates). Reads the snapshot's ops schema. Layout only: the raw line of
+"""Data health: how fresh each source is, the last run, the check results (Great Expectations
+suites and dbt data tests), quarantine counts and rows, and the load accounting per delivered
+file (rows read = loaded + quarantined + exact duplicates). Reads the snapshot's ops schema. Layout only: the raw line of
 a quarantined row (directors only) and the masking of failed-check examples are decided by the
 data-access layer (apps.queries.access)."""
 
@@ -84,8 +84,9 @@ _tile(tiles[1], "Newest contact",
 _tile(tiles[2], "Failed checks",
       f"{failed_critical} critical" if failed_critical else ("0" if len(checks) else fmt.DASH),
       f"{failed_warning} warnings · {len(checks)} checks",
-      "Great Expectations expectations that failed in each check's latest evaluation. "
-      "Critical (landing shape) failures block the load; drift is a warning.")
+      "Great Expectations expectations and dbt data tests that failed in each check's latest "
+      "evaluation. Critical failures (landing shape, the marts' invariants and reconciliations) "
+      "block the publish; drift and warn-level tests are warnings.")
 _tile(tiles[3], "Quarantined rows", fmt.fmt_int(quarantined),
       f"{rejected} file(s) rejected", "Rows that could not be loaded, with file, line and reason.")
 _tile(tiles[4], "Accounting", "Balanced" if unbalanced == 0 else f"{unbalanced} off",

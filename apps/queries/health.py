@@ -3,7 +3,8 @@
 Reads the snapshot's ``ops`` schema (copied by orchestration.lib.publish from ``raw_meta``):
 ``ops.deliveries`` (one row per delivered file: rows read / loaded / quarantined / duplicate),
 ``ops.quarantine`` (rows that could not be loaded: file, line, raw content, reason),
-``ops.check_results`` (Great Expectations results, one row per expectation per evaluation)
+``ops.check_results`` (one row per expectation per evaluation: the Great Expectations suites,
+and the dbt data tests as the check ``dbt_tests`` of each model, orchestration.lib.dbt_checks)
 and ``ops.publication`` (when the snapshot was published, by which run, tables and rows),
 plus the latest event time of each landing table's data in the marts. Every ops table is
 optional (an older snapshot, or a pipeline that has not run the checks yet): a missing table

@@ -66,6 +66,33 @@ def test_the_snapshot_holds_the_marts_with_the_warehouse_row_counts(built_demo):
         snap.close()
 
 
+def test_the_snapshot_holds_every_dbt_test_result_of_the_build_for_the_data_health_page(built_demo):
+    """Each dbt data test the build ran (an asset check of a dbt asset in Dagster) is a row of
+    the snapshot's ops.check_results, under the check `dbt_tests` of its model's asset key, as
+    the Data health page reads it (orchestration.lib.dbt_checks)."""
+    import json
+
+    from apps.queries import health
+    from orchestration.defs.transform.dbt import switchboard_dbt_assets
+
+    expected = {("/".join(k.asset_key.path), k.name) for k in switchboard_dbt_assets.check_keys}
+    with duckdb.connect(str(built_demo.serving), read_only=True) as snap:
+        rows = snap.execute(
+            "select asset_key, expectation_args, success, severity, run_id, batch "
+            "from ops.check_results where check_name = 'dbt_tests'"
+        ).fetchall()
+        run_id = snap.execute("select max(run_id) from ops.publication").fetchone()[0]
+        summary = health.check_summary(snap)
+    got = [(a, json.loads(args)["check"]) for a, args, *_ in rows]
+    assert len(got) == len(set(got)) and set(got) == expected
+    assert all(ok for _, _, ok, *_ in rows)  # the demo data passes every test
+    assert {sev for *_, sev, _, _ in rows} == {"critical", "warning"}  # the warn-severity tests too
+    assert {r for *_, r, _ in rows} == {run_id} and {b for *_, b in rows} == {"every row (full build)"}
+    dbt = summary[summary.check_name == "dbt_tests"]
+    assert set(dbt.asset_key) == {a for a, _ in expected}
+    assert dbt.expectations.sum() == len(expected) and dbt.failed.sum() == 0
+
+
 def test_a_second_build_of_the_same_files_changes_nothing(built_demo, tmp_path):
     data = tmp_path / "copy"
     shutil.copytree(built_demo.data_dir, data, ignore=shutil.ignore_patterns("dagster_home"))

@@ -24,6 +24,7 @@ from dagster_dbt import (
 from orchestration.defs.resources import WarehouseResource
 from orchestration.defs.runs import full_refresh_requested, reprocess_from_requested
 from orchestration.defs.transform.project import dbt_build_args, ensure_manifest
+from orchestration.lib.dbt_checks import dbt_check_rows, write_dbt_check_results
 from orchestration.lib.incremental import plan_window
 
 # The landing asset that the dbt project's roots (seeds, time spines) are ordered after.
@@ -43,7 +44,9 @@ class SwitchboardTranslator(DagsterDbtTranslator):
     def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project) -> dg.AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
         props = self.get_resource_props(manifest, unique_id)
-        if props.get("resource_type") in ("seed", "model") and not (props.get("depends_on") or {}).get("nodes"):
+        if props.get("resource_type") in ("seed", "model") and not (
+            props.get("depends_on") or {}
+        ).get("nodes"):
             spec = spec.merge_attributes(deps=[ROOT_ANCHOR])
         return spec
 
@@ -94,4 +97,26 @@ def switchboard_dbt_assets(
     context.log.info(f"reprocessing window: {plan.describe()}")
     os.environ["SWITCHBOARD_RUN_ID"] = run_id
     args = dbt_build_args(full_refresh=plan.full_rebuild, vars=config.dbt_vars() or None)
-    yield from dbt.cli(args, context=context).stream()
+    invocation = dbt.cli(args, context=context)
+    # each data test's result also goes to raw_meta.check_results for the Data health page
+    # (orchestration.lib.dbt_checks), failed ones too: written in `finally`, after dbt exited
+    checks: list[dg.AssetCheckResult] = []
+    try:
+        for event in invocation.stream():
+            if isinstance(event, dg.AssetCheckResult):
+                checks.append(event)
+            yield event
+    finally:
+        if checks:
+            batch = (
+                "every row (full build)"
+                if plan.full_rebuild
+                else f"an incremental model's rows of the run's window ({plan.describe()}); other models whole"
+            )
+            rows = dbt_check_rows(checks, invocation.manifest, run_id=run_id, batch=batch)
+            try:
+                with warehouse.connect() as con:
+                    write_dbt_check_results(con, rows)
+            except Exception as e:  # noqa: BLE001 - never hide the run's own outcome
+                # (a run cancelled mid-stream: dbt may still hold the file)
+                context.log.warning(f"dbt test results not recorded for Data health: {e}")
