@@ -8,8 +8,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from apps.components import formatting as fmt
+from apps.components.charts import PLOTLY_CONFIG
 from apps.components.download import csv_download_button
 from apps.components.filters import current_filters, describe_period
+from apps.components.tables import labelled, show_coaching_effects, show_complaint_rates
 from apps.queries import api
 from apps.queries import supervision as sv
 
@@ -135,7 +137,7 @@ with tab_coach:
             "sessions; diff-in-diff subtracts the change of agents not coached on that metric "
             "over the same windows. Sessions are not randomized: read 'inconclusive' literally."
         )
-        st.dataframe(effects, hide_index=True, width="stretch")
+        show_coaching_effects(effects)
 
 with tab_follow:
     st.caption(
@@ -172,23 +174,33 @@ with tab_follow:
                 "commitment",
             ]
         ]
-        st.dataframe(view, hide_index=True, width="stretch")
+        st.dataframe(
+            labelled(view),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Session": st.column_config.DateColumn(format="ddd D MMM"),
+                "Follow-up due": st.column_config.DateColumn(format="ddd D MMM"),
+            },
+        )
         csv_download_button(follow, "coaching_follow_ups", key="my_team_dl_follow")
     st.markdown("**Commitments kept and broken** (flagged: formal correction process)")
     st.dataframe(
-        accountability[
-            [
-                "full_name",
-                "sessions",
-                "commitments_met",
-                "commitments_not_met",
-                "commitments_pending",
-                "not_met_in_lookback",
-                "unmet_focus_metrics",
-                "overdue_follow_ups",
-                "is_flagged_for_correction",
+        labelled(
+            accountability[
+                [
+                    "full_name",
+                    "sessions",
+                    "commitments_met",
+                    "commitments_not_met",
+                    "commitments_pending",
+                    "not_met_in_lookback",
+                    "unmet_focus_metrics",
+                    "overdue_follow_ups",
+                    "is_flagged_for_correction",
+                ]
             ]
-        ],
+        ),
         hide_index=True,
         width="stretch",
     )
@@ -196,31 +208,47 @@ with tab_follow:
 with tab_approve:
     left, right = st.columns(2)
     left.markdown(f"**Timesheets waiting for approval** ({len(timesheets)}, oldest first)")
-    left.dataframe(timesheets, hide_index=True, width="stretch")
+    left.dataframe(
+        labelled(
+            timesheets.drop(columns=["supervisor_id", "agent_id", "team_id"], errors="ignore")
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Work date": st.column_config.DateColumn(format="ddd D MMM"),
+            "Submitted": st.column_config.DatetimeColumn(format="D MMM HH:mm"),
+            "Paid hours": st.column_config.NumberColumn(format="%.2f"),
+            "Overtime hours": st.column_config.NumberColumn(format="%.2f"),
+        },
+    )
     csv_download_button(timesheets, "pending_timesheets", key="my_team_dl_ts", container=left)
     right.markdown(f"**Leave requests pending** ({len(leave)})")
     if leave.empty:
         right.info("No leave request is pending.", icon=":material/event_available:")
     else:
         right.dataframe(
-            leave[
-                [
-                    "agent_name",
-                    "leave_type",
-                    "starts_on",
-                    "ends_on",
-                    "leave_days",
-                    "requested_on_queue_hours",
-                    "team_on_queue_hours",
-                    "impact_share",
+            labelled(
+                leave[
+                    [
+                        "agent_name",
+                        "leave_type",
+                        "starts_on",
+                        "ends_on",
+                        "leave_days",
+                        "requested_on_queue_hours",
+                        "team_on_queue_hours",
+                        "impact_share",
+                    ]
                 ]
-            ],
+            ),
             hide_index=True,
             width="stretch",
             column_config={
-                "impact_share": st.column_config.NumberColumn(
-                    "Team queue time lost", format="percent"
-                )
+                "Starts": st.column_config.DateColumn(format="ddd D MMM"),
+                "Ends": st.column_config.DateColumn(format="ddd D MMM"),
+                "On-queue hours requested": st.column_config.NumberColumn(format="%.1f"),
+                "Team on-queue hours": st.column_config.NumberColumn(format="%.1f"),
+                "Team queue time lost": st.column_config.NumberColumn(format="percent"),
             },
         )
 
@@ -234,11 +262,16 @@ with tab_complaints:
         fig.update_layout(
             height=220, margin=dict(l=10, r=10, t=10, b=10), yaxis_title="open complaints"
         )
-        st.plotly_chart(fig, width="stretch")
-        st.dataframe(complaints, hide_index=True, width="stretch")
+        st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG)
+        st.dataframe(
+            labelled(complaints.drop(columns=["agent_id", "team_id"], errors="ignore")),
+            hide_index=True,
+            width="stretch",
+            column_config={"Opened": st.column_config.DateColumn(format="ddd D MMM YYYY")},
+        )
     by_agent = sv.cached("complaint_rates", access, f.start_date, f.end_date, "agent")
     st.markdown("**Complaints per 1,000 handled contacts, by agent** (sidebar period)")
-    st.dataframe(by_agent, hide_index=True, width="stretch")
+    show_complaint_rates(by_agent)
 
 with tab_quality:
     weekly = sv.cached("qa_weekly", access, f.start_date, f.end_date)
@@ -263,7 +296,7 @@ with tab_quality:
             per_agent["handled"] > 0
         )
         st.dataframe(
-            per_agent[["agent_name", "evaluations", "qa_score_pct", "evaluated_share"]],
+            labelled(per_agent[["agent_name", "evaluations", "qa_score_pct", "evaluated_share"]]),
             hide_index=True,
             width="stretch",
             column_config={
@@ -283,4 +316,4 @@ with tab_quality:
         fig.update_layout(
             height=300, margin=dict(l=10, r=10, t=10, b=10), yaxis_title="QA score (%)"
         )
-        st.plotly_chart(fig, width="stretch")
+        st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG)

@@ -10,6 +10,7 @@ from apps.components import formatting as fmt
 from apps.components.charts import PLOTLY_CONFIG
 from apps.components.download import csv_download_button
 from apps.components.filters import current_filters, describe_period
+from apps.components.tables import labelled, show_coaching_effects, show_complaint_rates
 from apps.queries import api
 from apps.queries import supervision as sv
 
@@ -18,48 +19,6 @@ access = api.current_access()
 
 BANDS = ("0-3 months", "3-12 months", "1-3 years", "3+ years")
 BAND_COLORS = ("#9ecae1", "#6baed6", "#3182bd", "#08519c")
-LABELS = {
-    "team_id": "Team id",
-    "team_name": "Team",
-    "headcount_days": "Headcount-days",
-    "hires": "Hires",
-    "leavers": "Leavers",
-    "voluntary_leavers": "Voluntary",
-    "involuntary_leavers": "Involuntary",
-    "active_agents": "Active agents",
-    "new_hires_0_3_months": "Hired < 3 months",
-    "hours_worked": "Paid hours",
-    "overtime_hours": "Overtime hours",
-    "agent_weeks_over_limit": "Agent-weeks > 40 h",
-    "pending_timesheets": "Timesheets pending",
-    "status": "Status",
-    "requests": "Requests",
-    "leave_days": "Leave days",
-    "on_queue_hours": "Scheduled on-queue hours",
-    "category": "Category",
-    "queue_id": "Queue",
-    "complaints": "Complaints",
-    "escalated_complaints": "Escalated",
-    "open_complaints": "Open",
-    "mean_hours_to_resolve": "Mean hours to resolve",
-    "handled_contacts": "Handled contacts",
-    "complaints_per_1000": "Per 1,000 handled",
-    "request_id": "Request",
-    "agent_name": "Agent",
-    "leave_type": "Type",
-    "starts_on": "Starts",
-    "ends_on": "Ends",
-    "requested_at": "Requested",
-    "days_since_request": "Days waiting",
-    "requested_on_queue_hours": "On-queue hours requested",
-    "team_on_queue_hours": "Team on-queue hours",
-    "impact_share": "Team queue time lost",
-}
-
-
-def labelled(df):
-    """Display names for the page's tables (column_config keys stay the raw names)."""
-    return df.rename(columns={c: LABELS[c] for c in df.columns if c in LABELS})
 
 
 head_left, head_right = st.columns([1, 2], vertical_alignment="center")
@@ -170,7 +129,17 @@ with right:
             xaxis_title="tenure week",
             yaxis_title="AHT (s)",
             legend=dict(orientation="h", y=-0.3),
-            yaxis2=dict(overlaying="y", side="right", range=[50, 100], title="QA (%)"),
+            # its own round ticks: Plotly otherwise lines them up with the AHT grid (55.2, 66.2...)
+            yaxis2=dict(
+                overlaying="y",
+                side="right",
+                range=[50, 100],
+                title="QA (%)",
+                tickmode="linear",
+                tick0=50,
+                dtick=10,
+                showgrid=False,
+            ),
         )
         st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG)
     st.markdown("**Overtime and weekly hours by team**")
@@ -189,9 +158,9 @@ st.markdown("**Leave: pending requests and their staffing impact**")
 if leave.empty:
     st.info("No leave request is pending.", icon=":material/event_available:")
 else:
-    # the agent's name is shown, so their id and supervisor's id are left out
+    # the agent's and team's names are shown, so their ids (and the supervisor's) are left out
     st.dataframe(
-        labelled(leave.drop(columns=["agent_id", "supervisor_id"], errors="ignore")),
+        labelled(leave.drop(columns=["agent_id", "team_id", "supervisor_id"], errors="ignore")),
         hide_index=True,
         width="stretch",
         column_config={
@@ -205,26 +174,33 @@ else:
         },
     )
 summary = sv.cached("leave_summary", access, f.start_date, f.end_date)
-st.dataframe(labelled(summary), hide_index=True, width="stretch")
+st.caption(f"Leave requests with days in {describe_period(f)}, by team and status")
+st.dataframe(
+    labelled(summary.drop(columns=["team_id"])),
+    hide_index=True,
+    width="stretch",
+    column_config={"Scheduled on-queue hours": st.column_config.NumberColumn(format="%.1f")},
+)
 
 st.markdown("**Complaints per 1,000 handled contacts**")
 by = st.segmented_control(
     "By", ["category", "queue", "team"], default="category", key="workforce_complaints_by"
 )
 rates = sv.cached("complaint_rates", access, f.start_date, f.end_date, by or "category")
-st.dataframe(
-    labelled(rates),
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "Per 1,000 handled": st.column_config.NumberColumn(format="%.2f"),
-        "Mean hours to resolve": st.column_config.NumberColumn(format="%.1f"),
-    },
-)
+show_complaint_rates(rates)
 
 with st.expander("Coaching effect estimate and evaluator calibration"):
-    st.dataframe(sv.cached("coaching_effects"), hide_index=True, width="stretch")
-    st.dataframe(sv.cached("evaluator_calibration"), hide_index=True, width="stretch")
+    effects = sv.cached("coaching_effects")
+    show_coaching_effects(effects)
+    st.dataframe(
+        labelled(sv.cached("evaluator_calibration")),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Mean score (%)": st.column_config.NumberColumn(format="%.1f"),
+            "Deviation from others (points)": st.column_config.NumberColumn(format="%+.1f"),
+        },
+    )
     st.caption(
         "Evaluator deviation: mean (score - other evaluators' mean for the same agent that "
         "month); positive = lenient. Double-graded segments (calibration sessions) are in "

@@ -259,6 +259,12 @@ COMPLAINT_DIMENSIONS = {
     "team": "team_id",
     "agent": "agent_id",
 }
+# the display name of a complaint dimension's id: (dimension table, its name column)
+COMPLAINT_NAMES = {
+    "queue_id": ("dim_queues", "queue_name"),
+    "team_id": ("dim_teams", "team_name"),
+    "agent_id": ("dim_agents", "full_name"),
+}
 
 
 def complaint_rates(
@@ -288,14 +294,22 @@ def complaint_rates(
             group by category order by complaints desc
         """
     else:
+        dim, name = COMPLAINT_NAMES[col]
         sql = f"""
-            select {col}, sum(handled_contacts) as handled_contacts, sum(complaints) as complaints,
-                sum(escalated_complaints) as escalated_complaints,
-                sum(open_complaints) as open_complaints,
-                sum(hours_to_resolve_sum) / nullif(sum(closed_complaints), 0) as mean_hours_to_resolve,
-                1000.0 * sum(complaints) / nullif(sum(handled_contacts), 0) as complaints_per_1000
-            {base} and {col} is not null
-            group by {col} order by complaints_per_1000 desc nulls last
+            with rates as (
+                select {col}, sum(handled_contacts) as handled_contacts, sum(complaints) as complaints,
+                    sum(escalated_complaints) as escalated_complaints,
+                    sum(open_complaints) as open_complaints,
+                    sum(hours_to_resolve_sum) / nullif(sum(closed_complaints), 0) as mean_hours_to_resolve,
+                    1000.0 * sum(complaints) / nullif(sum(handled_contacts), 0) as complaints_per_1000
+                {base} and {col} is not null
+                group by {col}
+            )
+            select rates.{col}, n.{name} as name, rates.handled_contacts, rates.complaints,
+                rates.escalated_complaints, rates.open_complaints, rates.mean_hours_to_resolve,
+                rates.complaints_per_1000
+            from rates left join {dim} n on n.{col} = rates.{col}
+            order by rates.complaints_per_1000 desc nulls last, rates.{col}
         """
     return _df(con, sql, [start, end, *params])
 
@@ -375,10 +389,11 @@ def pending_leave(con: duckdb.DuckDBPyConnection, ctx: AccessContext) -> pd.Data
     return _df(
         con,
         f"""select l.request_id, l.agent_id, d.full_name as agent_name, l.team_id,
-                l.supervisor_id, l.leave_type, l.starts_on, l.ends_on, l.leave_days,
+                tm.team_name, l.supervisor_id, l.leave_type, l.starts_on, l.ends_on, l.leave_days,
                 l.requested_at, l.days_since_request, l.requested_on_queue_hours,
                 l.team_on_queue_hours, l.impact_share
             from fct_leave_requests l left join dim_agents d on d.agent_id = l.agent_id
+            left join dim_teams tm on tm.team_id = l.team_id
             where l.is_pending and {clause}
             order by l.starts_on, l.request_id""",
         params,
@@ -389,14 +404,14 @@ def leave_summary(
     con: duckdb.DuckDBPyConnection, ctx: AccessContext, start: date, end: date
 ) -> pd.DataFrame:
     """Leave requests with days in [start, end] by team and status, with on-queue hours."""
-    clause, params = _scope(ctx, "team_id")
+    clause, params = _scope(ctx, "l.team_id")
     return _df(
         con,
-        f"""select team_id, status, count(*) as requests, sum(leave_days) as leave_days,
-                sum(requested_on_queue_hours) as on_queue_hours
-            from fct_leave_requests
-            where starts_on <= ? and ends_on >= ? and {clause}
-            group by team_id, status order by team_id, status""",
+        f"""select l.team_id, max(tm.team_name) as team_name, l.status, count(*) as requests,
+                sum(l.leave_days) as leave_days, sum(l.requested_on_queue_hours) as on_queue_hours
+            from fct_leave_requests l left join dim_teams tm on tm.team_id = l.team_id
+            where l.starts_on <= ? and l.ends_on >= ? and {clause}
+            group by l.team_id, l.status order by max(tm.team_name), l.team_id, l.status""",
         [end, start, *params],
     )
 

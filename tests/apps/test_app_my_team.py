@@ -166,3 +166,33 @@ def test_workforce_page_renders_for_a_director(demo, monkeypatch):
     # no Plotly toolbar over the charts (apps.components.charts.PLOTLY_CONFIG, as on every page)
     charts = at.get("plotly_chart")
     assert charts and all(json.loads(c.proto.config).get("displayModeBar") is False for c in charts)
+
+
+@pytest.mark.parametrize("page", ["app_pages/my_team.py", "app_pages/workforce.py"])
+def test_the_people_pages_show_display_names_and_team_names_not_ids(demo, monkeypatch, page):
+    """Every table of My team and Workforce (all tabs and expanders render in AppTest) has
+    display names (apps.components.tables), teams by name; every chart has the shared Plotly
+    config; the new-hire ramp's QA axis has round ticks of its own (Plotly otherwise lines them
+    up with the AHT axis's grid: 55.2, 66.2, ...)."""
+    import json
+    import re
+
+    monkeypatch.setenv("SWITCHBOARD_SERVING", str(demo.serving))
+    at = _run(page, "director")
+    assert not at.exception, [e.value for e in at.exception]
+    with duckdb.connect(str(demo.serving), read_only=True) as c:
+        team_ids = {r[0] for r in c.execute("select team_id from dim_teams").fetchall()}
+    raw = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
+    assert len(at.dataframe) >= 6
+    for df in at.dataframe:
+        v = df.value
+        config = json.loads(df.proto.columns or "{}")  # st.column_config: a label may rename
+        shown = [config.get(str(c), {}).get("label") or str(c) for c in v.columns]
+        assert not [c for c in shown if raw.match(c)], shown
+        if "Team" in v.columns:
+            assert not set(v["Team"].dropna()) & team_ids, list(v.columns)
+    charts = at.get("plotly_chart")
+    assert charts and all(json.loads(c.proto.config).get("displayModeBar") is False for c in charts)
+    if page.endswith("workforce.py"):
+        ramp = [json.loads(c.proto.spec) for c in charts if "yaxis2" in json.loads(c.proto.spec)["layout"]]
+        assert ramp and ramp[0]["layout"]["yaxis2"]["dtick"] == 10

@@ -1,0 +1,130 @@
+"""Display names for the people pages' tables (Workforce, My team): one home, so a column
+reads the same on both. ``labelled(df)`` renames the columns it knows; st.column_config keys
+then use the display names."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+LABELS = {
+    "team_id": "Team id",
+    "team_name": "Team",
+    "headcount_days": "Headcount-days",
+    "hires": "Hires",
+    "leavers": "Leavers",
+    "voluntary_leavers": "Voluntary",
+    "involuntary_leavers": "Involuntary",
+    "active_agents": "Active agents",
+    "new_hires_0_3_months": "Hired < 3 months",
+    "hours_worked": "Paid hours",
+    "overtime_hours": "Overtime hours",
+    "agent_weeks_over_limit": "Agent-weeks > 40 h",
+    "pending_timesheets": "Timesheets pending",
+    "status": "Status",
+    "requests": "Requests",
+    "leave_days": "Leave days",
+    "on_queue_hours": "Scheduled on-queue hours",
+    "category": "Category",
+    "queue_id": "Queue",
+    "complaints": "Complaints",
+    "escalated_complaints": "Escalated",
+    "open_complaints": "Open",
+    "mean_hours_to_resolve": "Mean hours to resolve",
+    "handled_contacts": "Handled contacts",
+    "complaints_per_1000": "Per 1,000 handled",
+    "request_id": "Request",
+    "agent_name": "Agent",
+    "leave_type": "Type",
+    "starts_on": "Starts",
+    "ends_on": "Ends",
+    "requested_at": "Requested",
+    "days_since_request": "Days waiting",
+    "requested_on_queue_hours": "On-queue hours requested",
+    "team_on_queue_hours": "Team on-queue hours",
+    "impact_share": "Team queue time lost",
+    # My team's tables
+    "agent_id": "Agent id",
+    "full_name": "Agent",
+    "focus_metric": "Focus metric",
+    "held_date": "Session",
+    "follow_up_due_on": "Follow-up due",
+    "follow_up_status": "Follow-up",
+    "commitment_status": "Commitment",
+    "before": "Before",
+    "target": "Target",
+    "so_far": "So far",
+    "commitment": "Commitment made",
+    "sessions": "Sessions",
+    "commitments_met": "Met",
+    "commitments_not_met": "Not met",
+    "commitments_pending": "Pending",
+    "not_met_in_lookback": "Not met (90 days)",
+    "unmet_focus_metrics": "Unmet on",
+    "overdue_follow_ups": "Follow-ups overdue",
+    "is_flagged_for_correction": "Correction process",
+    "work_date": "Work date",
+    "submitted_at": "Submitted",
+    "waiting_days": "Days waiting",
+    "case_id": "Case",
+    "is_escalated": "Escalated",
+    "opened_date": "Opened",
+    "age_days": "Age (days)",
+    "age_bucket": "Age",
+    "queue_name": "Queue",
+    # coaching effects (rpt_coaching_effects) and evaluator calibration
+    "estimator": "Estimator",
+    "sessions_improved": "Sessions improved",
+    "sd_improvement": "SD",
+    "standard_error": "Standard error",
+    "mean_improvement": "Mean improvement",
+    "ci_low": "95% CI low",
+    "ci_high": "95% CI high",
+    "conclusion": "Conclusion",
+    "evaluator_id": "Evaluator",
+    "scored_evaluations": "Scored evaluations",
+    "mean_score_pct": "Mean score (%)",
+    "mean_deviation_pct": "Deviation from others (points)",
+    "calibration_segments": "Calibration segments",
+    "evaluations": "Evaluations",
+}
+
+
+def labelled(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its known columns under their display names (others unchanged)."""
+    return df.rename(columns={c: LABELS[c] for c in df.columns if c in LABELS})
+
+
+def show_coaching_effects(effects: pd.DataFrame) -> None:
+    """rpt_coaching_effects as a table (My team and Workforce show the same one)."""
+    st.dataframe(
+        labelled(effects.drop(columns=["sd_improvement", "standard_error"], errors="ignore")),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            c: st.column_config.NumberColumn(format="%.3f")
+            for c in ("Mean improvement", "95% CI low", "95% CI high")
+        },
+    )
+
+
+# complaint_rates' id column -> the name column it is shown as
+_NAME_OF = {"queue_id": "queue_name", "team_id": "team_name", "agent_id": "agent_name"}
+
+
+def show_complaint_rates(rates: pd.DataFrame) -> None:
+    """apps.queries.supervision.complaint_rates as a table: by category, or by queue, team or
+    agent under its name (the id column dropped)."""
+    key = next((c for c in _NAME_OF if c in rates.columns), None)
+    if key is not None and "name" in rates.columns:
+        rates = rates.drop(columns=[key]).rename(columns={"name": _NAME_OF[key]})
+    st.dataframe(
+        labelled(rates),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Per 1,000 handled": st.column_config.NumberColumn(format="%.2f"),
+            "Mean hours to resolve": st.column_config.NumberColumn(format="%.1f"),
+            "Handled contacts": st.column_config.NumberColumn(format="localized"),
+        },
+    )
