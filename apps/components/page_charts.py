@@ -136,12 +136,46 @@ def _target_line(fig: go.Figure, spec: MetricSpec, target: float | None) -> None
     )
 
 
-def _y_axis(fig: go.Figure, spec: MetricSpec, values: pd.Series, **extra) -> None:
+# The smallest y span a rate or score axis shows, and the scale's bounds: Plotly's autorange
+# fits the data, so a week of CSAT between 4.19 and 4.23 filled the chart's height and read as
+# wild swings. A span below the minimum is widened around the data (and the target line).
+MIN_SPAN = {"%": (5.0, 0.0, 100.0), "1–5": (0.5, 1.0, 5.0), "−100 to +100": (20.0, -100.0, 100.0)}
+
+
+def y_range(spec: MetricSpec, values: pd.Series, target: float | None = None) -> list[float] | None:
+    """[low, high] for ``spec``'s axis when the data's span is below the unit's minimum, else
+    None (Plotly's autorange). ``values`` and ``target`` are in plot units."""
+    if spec.unit not in MIN_SPAN:
+        return None
+    span, floor, ceil = MIN_SPAN[spec.unit]
+    v = pd.to_numeric(pd.Series(values), errors="coerce").dropna()
+    if target is not None:
+        v = pd.concat([v, pd.Series([target])])
+    if v.empty:
+        return None
+    lo, hi = float(v.min()), float(v.max())
+    if hi - lo >= span:
+        return None
+    mid = (lo + hi) / 2
+    lo, hi = mid - span / 2, mid + span / 2
+    if lo < floor:
+        lo, hi = floor, floor + span
+    if hi > ceil:
+        lo, hi = ceil - span, ceil
+    return [lo, hi]
+
+
+def _y_axis(
+    fig: go.Figure, spec: MetricSpec, values: pd.Series, target: float | None = None, **extra
+) -> None:
     kw: dict = {"title_text": spec.axis_title(), **extra}
     if spec.unit == "%":
         kw["ticksuffix"] = "%"
     if spec.unit == "m:ss":
         kw.update(_mmss_axis(values))
+    plot_target = None if target is None else (target * 100 if spec.unit == "%" else target)
+    if (rng := y_range(spec, values, plot_target)) is not None:
+        kw["range"] = rng
     fig.update_yaxes(**kw)
 
 
@@ -175,7 +209,7 @@ def lines(
             showlegend=series is not None,
         )
     _target_line(fig, spec, target)
-    _y_axis(fig, spec, spec.plot_values(df[spec.column]) if len(df) else pd.Series([0.0]))
+    _y_axis(fig, spec, spec.plot_values(df[spec.column]) if len(df) else pd.Series([0.0]), target)
     if spec.unit == "%" and spec.column in ("service_level",):
         fig.update_yaxes(range=[0, 105])
     fig.update_xaxes(title_text=x_title, **({"type": "category"} if category_x else {}))
@@ -209,7 +243,7 @@ def bars_with_line(
         hovertemplate=f"%{{x}}<br>{line.label} %{{text}}<extra></extra>",
     )
     _target_line(fig, line, target)
-    _y_axis(fig, line, yl)
+    _y_axis(fig, line, yl, target)
     if line.unit == "%" and line.column == "service_level":
         fig.update_yaxes(range=[0, 105])
     fig.update_layout(

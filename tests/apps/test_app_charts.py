@@ -1,6 +1,8 @@
 import pandas as pd
+import pytest
 
 from apps.components import charts
+from apps.components import page_charts as pc
 
 
 def _intervals(offered, sl):
@@ -37,3 +39,23 @@ def test_closed_hours_are_trimmed_but_empty_intervals_inside_the_day_are_kept():
 
 def test_a_day_without_contacts_gives_an_empty_figure():
     assert charts.service_level_by_interval(_intervals([0, 0], [None, None]), 0.8).data == ()
+
+
+def test_a_rate_or_score_axis_shows_at_least_its_units_minimum_span():
+    """A week of CSAT between 4.19 and 4.23 must not fill the chart's height (Plotly's
+    autorange would, and small moves read as swings): the axis spans at least half a point,
+    within the 1-5 scale; a span already wide enough keeps the autorange."""
+    csat = pc.MetricSpec("csat_score", "CSAT", "1–5", True)
+    df = pd.DataFrame({"day": ["a", "b", "c"], "csat_score": [4.19, 4.23, 4.2]})
+    fig = pc.lines(df, csat, x="day", series=None, x_title="day")
+    lo, hi = fig.layout.yaxis.range
+    assert hi - lo == pytest.approx(0.5) and lo <= 4.19 and hi >= 4.23
+    assert pc.y_range(csat, pd.Series([4.9, 4.95])) == [4.5, 5.0]  # kept on the scale
+    assert pc.y_range(csat, pd.Series([3.0, 4.5])) is None
+    # a rate in percent, with its target line inside the range
+    aband = pc.MetricSpec("abandonment_rate", "Abandonment", "%", False)
+    lo, hi = pc.y_range(aband, pd.Series([3.1, 3.4]), target=5.0)
+    assert hi - lo == pytest.approx(5.0) and lo <= 3.1 and hi >= 5.0
+    assert pc.y_range(aband, pd.Series([0.2, 0.4])) == [0.0, 5.0]
+    offered = pc.MetricSpec("offered_contacts", "Offered", "contacts", None)
+    assert pc.y_range(offered, pd.Series([10, 11])) is None
