@@ -124,11 +124,14 @@ with right:
         }
     )
     if by == "Agent" and "team_id" in rows:
-        table.insert(1, "Team", rows["team_id"])
+        teams = api.team_options().set_index("team_id")["team_name"]
+        table.insert(1, "Team", rows["team_id"].map(teams).fillna(rows["team_id"]))
     st.dataframe(
         table,
         hide_index=True,
-        height=300,
+        # as tall as its rows (35 px each under a 38 px header), up to 300 px: five queues
+        # left three empty rows under a fixed height
+        height=min(300, 40 + 35 * max(len(table), 1)),
         placeholder=fmt.DASH,
         key="voice_by_table",
         column_config={

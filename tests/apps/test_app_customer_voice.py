@@ -162,6 +162,9 @@ def test_by_queue_team_and_agent_tables(serving_env, layer):
     assert agents["CSAT"].tolist() == pytest.approx(sem["csat_score"].tolist())
     assert agents["NPS"].tolist() == pytest.approx(sem["nps"].tolist())
     assert agents["Responses"].tolist() == sem["csat_responses_metric"].tolist()
+    # each agent's team by name (the team of the surveyed contact), not its id
+    team_names = dict(_query(serving_env.path, "select team_id, team_name from dim_teams", []))
+    assert set(agents["Team"]) <= set(team_names.values()) and agents["Team"].notna().all()
     # By team: the semantic layer per team.
     at.segmented_control(key="voice_by").set_value("Team").run()
     assert not at.exception
@@ -297,7 +300,8 @@ def test_a_supervisor_sees_only_their_teams_agents_and_comments(serving_env):
     assert not at.exception
     agents = at.dataframe[0].value
     assert set(agents["Agent"]) == {"Ada Lovelace", "Alan Turing"}  # team t1 only
-    assert set(agents["Team"]) == {"t1"}
+    t1 = _query(serving_env.path, "select team_name from dim_teams where team_id = 't1'")[0][0]
+    assert set(agents["Team"]) == {t1}  # by name
     start, end = _period(serving_env)
     t1_comments = _query(
         serving_env.path,
