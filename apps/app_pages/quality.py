@@ -65,7 +65,7 @@ _tile(tiles[0], "QA score", fmt.fmt_pct(_first(k, "qa_score") / 100 if _first(k,
 _tile(tiles[1], "Evaluations", fmt.fmt_int(_first(k, "qa_evaluations")), "Completed",
       metric_tooltip("qa_evaluations"))
 _tile(tiles[2], "Critical failures", fmt.fmt_int(_first(k, "qa_critical_failures_metric")),
-      "Evaluations scored 0", metric_tooltip("qa_critical_failures_metric"))
+      "Evaluations zeroed by a critical item", metric_tooltip("qa_critical_failures_metric"))
 _tile(tiles[3], "Critical-failure rate", fmt.fmt_pct(_first(k, "qa_critical_failure_rate")),
       "Of evaluations", metric_tooltip("qa_critical_failure_rate"))
 

@@ -59,3 +59,13 @@ def test_a_rate_or_score_axis_shows_at_least_its_units_minimum_span():
     assert pc.y_range(aband, pd.Series([0.2, 0.4])) == [0.0, 5.0]
     offered = pc.MetricSpec("offered_contacts", "Offered", "contacts", None)
     assert pc.y_range(offered, pd.Series([10, 11])) is None
+
+
+def test_the_bar_axis_of_a_bars_and_line_chart_has_round_ticks_of_its_own():
+    """An overlaying axis's ticks would line up with the left axis's grid (evaluations 12, 40,
+    69 against QA 75%, 80%, 85% on the Quality page): the bars' axis asks for its own."""
+    qa = pc.MetricSpec("qa_score", "QA score", "%", True)
+    evals = pc.MetricSpec("qa_evaluations", "Evaluations", "evaluations", None)
+    df = pd.DataFrame({"day": ["a", "b"], "qa_evaluations": [69, 12], "qa_score": [0.85, 0.75]})
+    fig = pc.bars_with_line(df, evals, qa, x="day", x_title="day")
+    assert fig.layout.yaxis2.tickmode == "auto" and fig.layout.yaxis2.overlaying == "y"
