@@ -8,10 +8,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from apps.components import formatting as fmt
+from apps.components import tables
 from apps.components.charts import PLOTLY_CONFIG
 from apps.components.download import csv_download_button
 from apps.components.filters import current_filters, describe_period
-from apps.components.tables import labelled, show_coaching_effects, show_complaint_rates
 from apps.queries import api
 from apps.queries import supervision as sv
 
@@ -137,7 +137,7 @@ with tab_coach:
             "sessions; diff-in-diff subtracts the change of agents not coached on that metric "
             "over the same windows. Sessions are not randomized: read 'inconclusive' literally."
         )
-        show_coaching_effects(effects)
+        tables.show_coaching_effects(effects)
 
 with tab_follow:
     st.caption(
@@ -174,20 +174,11 @@ with tab_follow:
                 "commitment",
             ]
         ]
-        st.dataframe(
-            labelled(view),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "Session": st.column_config.DateColumn(format="ddd D MMM"),
-                "Follow-up due": st.column_config.DateColumn(format="ddd D MMM"),
-            },
-        )
+        tables.show(view)
         csv_download_button(follow, "coaching_follow_ups", key="my_team_dl_follow")
     st.markdown("**Commitments kept and broken** (flagged: formal correction process)")
-    st.dataframe(
-        labelled(
-            accountability[
+    tables.show(
+        accountability[
                 [
                     "full_name",
                     "sessions",
@@ -200,35 +191,25 @@ with tab_follow:
                     "is_flagged_for_correction",
                 ]
             ]
-        ),
-        hide_index=True,
-        width="stretch",
     )
 
 with tab_approve:
     left, right = st.columns(2)
     left.markdown(f"**Timesheets waiting for approval** ({len(timesheets)}, oldest first)")
-    left.dataframe(
-        labelled(
-            timesheets.drop(columns=["supervisor_id", "agent_id", "team_id"], errors="ignore")
-        ),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "Work date": st.column_config.DateColumn(format="ddd D MMM"),
-            "Submitted": st.column_config.DatetimeColumn(format="D MMM HH:mm"),
-            "Paid hours": st.column_config.NumberColumn(format="%.2f"),
-            "Overtime hours": st.column_config.NumberColumn(format="%.2f"),
-        },
+    # a timesheet's own hours to the quarter hour (the aggregates elsewhere to one decimal)
+    quarter_hours = st.column_config.NumberColumn(format="%.2f")
+    tables.show(
+        timesheets.drop(columns=["supervisor_id", "agent_id", "team_id"], errors="ignore"),
+        container=left,
+        column_config={"Paid hours": quarter_hours, "Overtime hours": quarter_hours},
     )
     csv_download_button(timesheets, "pending_timesheets", key="my_team_dl_ts", container=left)
     right.markdown(f"**Leave requests pending** ({len(leave)})")
     if leave.empty:
         right.info("No leave request is pending.", icon=":material/event_available:")
     else:
-        right.dataframe(
-            labelled(
-                leave[
+        tables.show(
+            leave[
                     [
                         "agent_name",
                         "leave_type",
@@ -239,17 +220,8 @@ with tab_approve:
                         "team_on_queue_hours",
                         "impact_share",
                     ]
-                ]
-            ),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "Starts": st.column_config.DateColumn(format="ddd D MMM"),
-                "Ends": st.column_config.DateColumn(format="ddd D MMM"),
-                "On-queue hours requested": st.column_config.NumberColumn(format="%.1f"),
-                "Team on-queue hours": st.column_config.NumberColumn(format="%.1f"),
-                "Team queue time lost": st.column_config.NumberColumn(format="percent"),
-            },
+                ],
+            container=right,
         )
 
 with tab_complaints:
@@ -263,15 +235,10 @@ with tab_complaints:
             height=220, margin=dict(l=10, r=10, t=10, b=10), yaxis_title="open complaints"
         )
         st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG)
-        st.dataframe(
-            labelled(complaints.drop(columns=["agent_id", "team_id"], errors="ignore")),
-            hide_index=True,
-            width="stretch",
-            column_config={"Opened": st.column_config.DateColumn(format="ddd D MMM YYYY")},
-        )
+        tables.show(complaints.drop(columns=["agent_id", "team_id"], errors="ignore"))
     by_agent = sv.cached("complaint_rates", access, f.start_date, f.end_date, "agent")
     st.markdown("**Complaints per 1,000 handled contacts, by agent** (sidebar period)")
-    show_complaint_rates(by_agent)
+    tables.show_complaint_rates(by_agent)
 
 with tab_quality:
     weekly = sv.cached("qa_weekly", access, f.start_date, f.end_date)
@@ -295,10 +262,8 @@ with tab_quality:
         per_agent["evaluated_share"] = per_agent["evaluated"] / per_agent["handled"].where(
             per_agent["handled"] > 0
         )
-        st.dataframe(
-            labelled(per_agent[["agent_name", "evaluations", "qa_score_pct", "evaluated_share"]]),
-            hide_index=True,
-            width="stretch",
+        tables.show(
+            per_agent[["agent_name", "evaluations", "qa_score_pct", "evaluated_share"]],
             column_config={
                 "qa_score_pct": st.column_config.NumberColumn("QA score", format="%.1f"),
                 "evaluated_share": st.column_config.NumberColumn(

@@ -7,10 +7,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from apps.components import formatting as fmt
+from apps.components import tables
 from apps.components.charts import PLOTLY_CONFIG
 from apps.components.download import csv_download_button
 from apps.components.filters import current_filters, describe_period
-from apps.components.tables import labelled, show_coaching_effects, show_complaint_rates
 from apps.queries import api
 from apps.queries import supervision as sv
 
@@ -84,21 +84,7 @@ with left:
         st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG)
     st.markdown("**Attrition and tenure by team**")
     table = attrition.merge(tenure, on=["team_id", "team_name"], how="outer")
-    st.dataframe(
-        labelled(table.drop(columns=["team_id"])),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "annualized_attrition": st.column_config.NumberColumn(
-                "Attrition (ann.)", format="percent"
-            ),
-            "average_headcount": st.column_config.NumberColumn("Avg headcount", format="%.1f"),
-            "mean_tenure_years": st.column_config.NumberColumn("Mean tenure (y)", format="%.1f"),
-            "median_tenure_years": st.column_config.NumberColumn(
-                "Median tenure (y)", format="%.1f"
-            ),
-        },
-    )
+    tables.show(table.drop(columns=["team_id"]))
     csv_download_button(table, "attrition_tenure_by_team", key="workforce_dl_attrition")
 
 with right:
@@ -143,64 +129,29 @@ with right:
         )
         st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG)
     st.markdown("**Overtime and weekly hours by team**")
-    st.dataframe(
-        labelled(overtime.drop(columns=["team_id"])),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "Paid hours": st.column_config.NumberColumn(format="%.1f"),
-            "Overtime hours": st.column_config.NumberColumn(format="%.1f"),
-            "overtime_share": st.column_config.NumberColumn("Overtime share", format="percent"),
-        },
-    )
+    tables.show(overtime.drop(columns=["team_id"]))
 
 st.markdown("**Leave: pending requests and their staffing impact**")
 if leave.empty:
     st.info("No leave request is pending.", icon=":material/event_available:")
 else:
     # the agent's and team's names are shown, so their ids (and the supervisor's) are left out
-    st.dataframe(
-        labelled(leave.drop(columns=["agent_id", "team_id", "supervisor_id"], errors="ignore")),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "Starts": st.column_config.DateColumn(format="ddd D MMM YYYY"),
-            "Ends": st.column_config.DateColumn(format="ddd D MMM YYYY"),
-            "Requested": st.column_config.DatetimeColumn(format="D MMM HH:mm"),
-            "Days waiting": st.column_config.NumberColumn(format="%.0f"),
-            "On-queue hours requested": st.column_config.NumberColumn(format="%.1f"),
-            "Team on-queue hours": st.column_config.NumberColumn(format="%.1f"),
-            "Team queue time lost": st.column_config.NumberColumn(format="percent"),
-        },
-    )
+    tables.show(leave.drop(columns=["agent_id", "team_id", "supervisor_id"], errors="ignore"))
 summary = sv.cached("leave_summary", access, f.start_date, f.end_date)
 st.caption(f"Leave requests with days in {describe_period(f)}, by team and status")
-st.dataframe(
-    labelled(summary.drop(columns=["team_id"])),
-    hide_index=True,
-    width="stretch",
-    column_config={"Scheduled on-queue hours": st.column_config.NumberColumn(format="%.1f")},
-)
+tables.show(summary.drop(columns=["team_id"]))
 
 st.markdown("**Complaints per 1,000 handled contacts**")
 by = st.segmented_control(
     "By", ["category", "queue", "team"], default="category", key="workforce_complaints_by"
 )
 rates = sv.cached("complaint_rates", access, f.start_date, f.end_date, by or "category")
-show_complaint_rates(rates)
+tables.show_complaint_rates(rates)
 
 with st.expander("Coaching effect estimate and evaluator calibration"):
     effects = sv.cached("coaching_effects")
-    show_coaching_effects(effects)
-    st.dataframe(
-        labelled(sv.cached("evaluator_calibration")),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "Mean score (%)": st.column_config.NumberColumn(format="%.1f"),
-            "Deviation from others (points)": st.column_config.NumberColumn(format="%+.1f"),
-        },
-    )
+    tables.show_coaching_effects(effects)
+    tables.show(sv.cached("evaluator_calibration"))
     st.caption(
         "Evaluator deviation: mean (score - other evaluators' mean for the same agent that "
         "month); positive = lenient. Double-graded segments (calibration sessions) are in "

@@ -1,6 +1,6 @@
-"""Display names for the people pages' tables (Workforce, My team): one home, so a column
-reads the same on both. ``labelled(df)`` renames the columns it knows; st.column_config keys
-then use the display names."""
+"""The people pages' tables (Workforce, My team): one home for a column's display name
+(``LABELS``) and its display format (``FORMATS``, keyed by display name), so a column reads the
+same on both pages. ``show(df)`` renders a frame with both; ``labelled(df)`` only renames."""
 
 from __future__ import annotations
 
@@ -43,6 +43,11 @@ LABELS = {
     "requested_on_queue_hours": "On-queue hours requested",
     "team_on_queue_hours": "Team on-queue hours",
     "impact_share": "Team queue time lost",
+    "average_headcount": "Avg headcount",
+    "annualized_attrition": "Attrition (ann.)",
+    "mean_tenure_years": "Mean tenure (y)",
+    "median_tenure_years": "Median tenure (y)",
+    "overtime_share": "Overtime share",
     # My team's tables
     "agent_id": "Agent id",
     "full_name": "Agent",
@@ -95,17 +100,62 @@ def labelled(df: pd.DataFrame) -> pd.DataFrame:
     return df.rename(columns={c: LABELS[c] for c in df.columns if c in LABELS})
 
 
-def show_coaching_effects(effects: pd.DataFrame) -> None:
-    """rpt_coaching_effects as a table (My team and Workforce show the same one)."""
-    st.dataframe(
-        labelled(effects.drop(columns=["sd_improvement", "standard_error"], errors="ignore")),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            c: st.column_config.NumberColumn(format="%.3f")
-            for c in ("Mean improvement", "95% CI low", "95% CI high")
-        },
+
+
+def _date(fmt: str = "ddd D MMM YYYY"):
+    return st.column_config.DateColumn(format=fmt)
+
+
+def _number(fmt: str):
+    return st.column_config.NumberColumn(format=fmt)
+
+
+# display name -> st.column_config entry (a page may override one for its table)
+FORMATS = {
+    "Starts": _date(),
+    "Ends": _date(),
+    "Opened": _date(),
+    "Session": _date("ddd D MMM"),
+    "Follow-up due": _date("ddd D MMM"),
+    "Work date": _date("ddd D MMM"),
+    "Requested": st.column_config.DatetimeColumn(format="D MMM HH:mm"),
+    "Submitted": st.column_config.DatetimeColumn(format="D MMM HH:mm"),
+    "Days waiting": _number("%.0f"),
+    "Avg headcount": _number("%.1f"),
+    "Attrition (ann.)": _number("percent"),
+    "Mean tenure (y)": _number("%.1f"),
+    "Median tenure (y)": _number("%.1f"),
+    "Overtime share": _number("percent"),
+    "Paid hours": _number("%.1f"),
+    "Overtime hours": _number("%.1f"),
+    "On-queue hours requested": _number("%.1f"),
+    "Team on-queue hours": _number("%.1f"),
+    "Scheduled on-queue hours": _number("%.1f"),
+    "Team queue time lost": _number("percent"),
+    "Handled contacts": _number("localized"),
+    "Per 1,000 handled": _number("%.2f"),
+    "Mean hours to resolve": _number("%.1f"),
+    "Mean improvement": _number("%.3f"),
+    "95% CI low": _number("%.3f"),
+    "95% CI high": _number("%.3f"),
+    "Mean score (%)": _number("%.1f"),
+    "Deviation from others (points)": _number("%+.1f"),
+}
+
+
+def show(df: pd.DataFrame, *, container=None, column_config: dict | None = None, **kwargs) -> None:
+    """``df`` as a full-width table in display names and formats (``column_config`` entries,
+    keyed by display or raw name, override or add to ``FORMATS``)."""
+    shown = labelled(df)
+    config = {c: FORMATS[c] for c in shown.columns if c in FORMATS} | (column_config or {})
+    (container or st).dataframe(
+        shown, hide_index=True, width="stretch", column_config=config, **kwargs
     )
+
+
+def show_coaching_effects(effects: pd.DataFrame) -> None:
+    """rpt_coaching_effects (My team and Workforce show the same table)."""
+    show(effects.drop(columns=["sd_improvement", "standard_error"], errors="ignore"))
 
 
 # complaint_rates' id column -> the name column it is shown as
@@ -113,18 +163,9 @@ _NAME_OF = {"queue_id": "queue_name", "team_id": "team_name", "agent_id": "agent
 
 
 def show_complaint_rates(rates: pd.DataFrame) -> None:
-    """apps.queries.supervision.complaint_rates as a table: by category, or by queue, team or
-    agent under its name (the id column dropped)."""
+    """apps.queries.supervision.complaint_rates: by category, or by queue, team or agent under
+    its name (the id column dropped)."""
     key = next((c for c in _NAME_OF if c in rates.columns), None)
     if key is not None and "name" in rates.columns:
         rates = rates.drop(columns=[key]).rename(columns={"name": _NAME_OF[key]})
-    st.dataframe(
-        labelled(rates),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "Per 1,000 handled": st.column_config.NumberColumn(format="%.2f"),
-            "Mean hours to resolve": st.column_config.NumberColumn(format="%.1f"),
-            "Handled contacts": st.column_config.NumberColumn(format="localized"),
-        },
-    )
+    show(rates)
