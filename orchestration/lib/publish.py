@@ -8,7 +8,8 @@ keep a consistent view until they reopen; a crash at any point leaves the last g
 
 Two ways to write the new file, with the same audit and the same atomic swap:
 
-- full copy: every mart table is copied from the warehouse; the day-partitioned facts are
+- full copy: every mart is copied from the warehouse into a table (a mart view too:
+  fct_contact_segments is a view over int_segments_enriched there); the day-partitioned facts are
   written in the order of their day column, so DuckDB's per-row-group min/max (zone maps) let a
   date-range query of the app skip the row groups of other days;
 - window update (an incremental run, :class:`WindowUpdate`): the published file is copied as it
@@ -24,6 +25,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -32,8 +34,8 @@ import duckdb
 
 from orchestration.lib.faults import failpoint
 
-# Serving tables copied from the warehouse: every base table of the marts schema, plus the
-# load accounting the Data health page shows.
+# Serving tables copied from the warehouse: every table of the marts schema and its mart views
+# (named by the caller, from the dbt manifest), plus the load accounting the Data health page shows.
 MART_SCHEMA = "main"
 OPS_TABLES = {
     "deliveries": "raw_meta.deliveries",
@@ -69,15 +71,20 @@ class SnapshotAuditError(RuntimeError):
     pass
 
 
-def _mart_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+def _mart_tables(
+    con: duckdb.DuckDBPyConnection, catalog: str = "wh", views: Collection[str] = ()
+) -> list[str]:
+    """The marts of ``catalog``: the base tables of its marts schema, and those of ``views`` that
+    are views there (a mart view of the warehouse, fct_contact_segments, is a table in the
+    snapshot; any other view is not published)."""
     return [
-        r[0]
-        for r in con.execute(
-            "select table_name from information_schema.tables "
-            "where table_catalog = 'wh' and table_schema = ? and table_type = 'BASE TABLE' "
-            "order by table_name",
-            [MART_SCHEMA],
+        name
+        for name, kind in con.execute(
+            "select table_name, table_type from information_schema.tables "
+            "where table_catalog = ? and table_schema = ? order by table_name",
+            [catalog, MART_SCHEMA],
         ).fetchall()
+        if kind == "BASE TABLE" or (kind == "VIEW" and name in views)
     ]
 
 
@@ -99,14 +106,7 @@ def _window_update_refused(con: duckdb.DuckDBPyConnection, update: WindowUpdate,
         return "the published snapshot has no publication record"
     if published != {update.base_run_id}:
         return f"the published snapshot is of run {sorted(published)}, not {update.base_run_id}"
-    have = {
-        r[0]
-        for r in con.execute(
-            "select table_name from information_schema.tables where table_catalog = 'snap' "
-            "and table_schema = ? and table_type = 'BASE TABLE'",
-            [MART_SCHEMA],
-        ).fetchall()
-    }
+    have = set(_mart_tables(con, "snap"))
     if have != set(tables):
         return "the marts' tables changed"
     for name in update.day_columns:
@@ -138,12 +138,14 @@ def publish_snapshot(
     semantic_manifest: Path | None = None,
     update: WindowUpdate | None = None,
     day_columns: dict[str, str] | None = None,
+    views: Collection[str] = (),
 ) -> PublishResult:
     """Write the marts into a new snapshot, audit it, and swap it in atomically.
 
     ``update``: the run's reprocessing window; the published snapshot is then updated in a copy
     when it allows (module doc). ``day_columns`` (mart table -> day column, defaulting to the
-    update's) orders those tables by day in a full copy.
+    update's) orders those tables by day in a full copy. ``views``: the marts that are views in
+    the warehouse; each is published as a table (other views of the marts schema are not).
 
     The semantic manifest the app compiles metric SQL from is published beside the snapshot
     (``semantic_manifest.json``, swapped in just before the snapshot), so the app never compiles
@@ -163,7 +165,7 @@ def publish_snapshot(
     con = duckdb.connect(config={"memory_limit": get_settings().duckdb_memory_limit})
     try:
         con.execute(f"attach '{Path(warehouse_path)}' as wh (read_only)")
-        tables = _mart_tables(con)
+        tables = _mart_tables(con, views=views)
         if update is not None and serving_path.is_file():
             shutil.copyfile(serving_path, tmp)
             con.execute(f"attach '{tmp}' as snap")
@@ -202,7 +204,7 @@ def publish_snapshot(
         )
         # Audit before the swap: every mart of the warehouse made it, with the same row count,
         # and an updated table holds the warehouse's rows of the window.
-        for name in _mart_tables(con):
+        for name in tables:
             src = con.execute(f'select count(*) from wh.{MART_SCHEMA}."{name}"').fetchone()[0]
             if counts.get(f"main.{name}") != src:
                 raise SnapshotAuditError(f"snapshot table main.{name} has {counts.get(f'main.{name}')} rows, warehouse {src}")

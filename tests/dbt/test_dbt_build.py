@@ -95,7 +95,7 @@ def test_the_marts_not_null_constraints_are_in_the_tables_and_refuse_a_null(full
         for c in n["columns"].values()
         if any(k["type"] == "not_null" for k in c.get("constraints") or [])
     }
-    assert ("fct_contact_segments", "contact_id") in declared and len(declared) > 100
+    assert ("fct_contacts", "contact_id") in declared and len(declared) > 100
     copy = tmp_path / "warehouse.duckdb"  # the module's readers keep the built file open read-only
     shutil.copyfile(warehouse, copy)
     writable = duckdb.connect(str(copy))
@@ -110,11 +110,48 @@ def test_the_marts_not_null_constraints_are_in_the_tables_and_refuse_a_null(full
         assert declared <= built, sorted(declared - built)
         with pytest.raises(duckdb.ConstraintException, match="contact_id"):
             writable.execute(
-                "insert into main.fct_contact_segments "
-                "select * replace (cast(null as varchar) as contact_id) from main.fct_contact_segments limit 1"
+                "insert into main.fct_contacts "
+                "select * replace (cast(null as varchar) as contact_id) from main.fct_contacts limit 1"
             )
     finally:
         writable.close()
+
+
+def test_the_mart_view_has_its_not_nulls_as_one_test_that_names_the_null_column(full_build, tmp_path):
+    # fct_contact_segments is a view over int_segments_enriched (it wrote the same rows twice as a
+    # table): a view has no constraints, so the not-nulls of its contract are one
+    # not_null_columns test, which passes on the build and fails on a null, naming the column
+    warehouse, proc, results = full_build
+    assert_build_ok(proc, results)
+    target = warehouse.parent / "target"
+    manifest = json.loads((target / "manifest.json").read_text())
+    view = manifest["nodes"]["model.switchboard.fct_contact_segments"]
+    assert view["config"]["materialized"] == "view" and view["config"]["contract"]["enforced"]
+    assert not any(c.get("constraints") for c in view["columns"].values())
+    [test_id] = [
+        n["unique_id"]
+        for n in manifest["nodes"].values()
+        if (n.get("test_metadata") or {}).get("name") == "not_null_columns"
+        and n.get("attached_node") == view["unique_id"]
+    ]
+    columns = manifest["nodes"][test_id]["test_metadata"]["kwargs"]["columns"]
+    assert {"segment_id", "contact_id", "queue_id", "interval_date"} <= set(columns)
+    assert {r["unique_id"]: r["status"] for r in results["results"]}[test_id] == "pass"
+
+    sql = next((target / "compiled").rglob(Path(manifest["nodes"][test_id]["path"]).name)).read_text()
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(warehouse, copy)
+    with duckdb.connect(str(copy)) as writable:
+        assert writable.execute(f"select count(*) from ({sql})").fetchone()[0] == 0
+        segment = writable.execute(
+            "select segment_id from intermediate.int_segments_enriched order by segment_id limit 1"
+        ).fetchone()[0]
+        writable.execute(
+            "update intermediate.int_segments_enriched set contact_id = null where segment_id = ?", [segment]
+        )
+        failing = writable.execute(f"select * from ({sql})").fetchdf()
+    assert len(failing) == 1
+    assert bool(failing.loc[0, "contact_id_is_null"]) and not bool(failing.loc[0, "segment_id_is_null"])
 
 
 def test_the_forecast_and_staffing_models_run_in_the_build_and_follow_their_vars(full_build, tmp_path):

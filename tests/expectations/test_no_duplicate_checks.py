@@ -1,5 +1,5 @@
 """One home per check (STYLE.md 9.4): no GE suite restates a dbt not_null / unique /
-accepted_values test, or a mart contract's not_null constraint, at mostly = 1.0 on the same
+accepted_values test (or not_null_columns), or a mart contract's not_null constraint, at mostly = 1.0 on the same
 column of the same relation.
 
 dbt's tests come from target/manifest.json (re-parsed at session start when the project
@@ -47,9 +47,13 @@ def dbt_column_tests(manifest: dict) -> set[tuple[str, str, str]]:
                     out.add((node["unique_id"], column["name"].lower(), "not_null"))
         if node.get("resource_type") != "test":
             continue
-        name = (node.get("test_metadata") or {}).get("name")
-        column = node.get("column_name")
-        if name not in ("not_null", "unique", "accepted_values") or not column:
+        metadata = node.get("test_metadata") or {}
+        name = metadata.get("name")
+        if name == "not_null_columns":  # the project's not_null of many columns (a mart view's)
+            name, columns = "not_null", (metadata.get("kwargs") or {}).get("columns") or []
+        else:
+            columns = [node["column_name"]] if node.get("column_name") else []
+        if name not in ("not_null", "unique", "accepted_values") or not columns:
             continue
         attached = node.get("attached_node")
         targets = (
@@ -58,7 +62,8 @@ def dbt_column_tests(manifest: dict) -> set[tuple[str, str, str]]:
             else [n for n in node["depends_on"]["nodes"] if n.startswith(("model.", "source."))]
         )
         for target in targets:
-            out.add((target, column.lower(), name))
+            for column in columns:
+                out.add((target, column.lower(), name))
     return out
 
 
@@ -90,7 +95,9 @@ def restated_checks(suite, dbt_node: str, dbt_tests: set[tuple[str, str, str]]) 
 def test_the_manifest_has_the_dbt_tests_this_guard_reads(manifest):
     tests = dbt_column_tests(manifest)
     assert ("model.switchboard.fct_contact_segments", "segment_id", "unique") in tests
-    assert ("model.switchboard.fct_contact_segments", "segment_id", "not_null") in tests  # constraint
+    assert ("model.switchboard.fct_contacts", "contact_id", "not_null") in tests  # constraint
+    # a mart view's not-nulls are one not_null_columns test
+    assert ("model.switchboard.fct_contact_segments", "segment_id", "not_null") in tests
     assert ("source.switchboard.acd.calls", "segment_id", "not_null") in tests
 
 

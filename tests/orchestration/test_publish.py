@@ -168,3 +168,48 @@ def test_a_full_copy_writes_day_partitioned_tables_in_day_order(tmp_path):
     with duckdb.connect(str(snap), read_only=True) as con:
         days = [r[0] for r in con.execute("select interval_date from main.fct_days order by rowid").fetchall()]
     assert days == sorted(days) and len(days) == 6
+
+
+def test_a_mart_view_is_published_as_a_table_and_updated_by_window(tmp_path):
+    """fct_contact_segments is a view over a day-incremental table in the warehouse: the snapshot
+    holds it as a table (in day order), a window update rewrites its window's days, and a view
+    the caller does not name as a mart is not published."""
+    wh, snap = tmp_path / "warehouse.duckdb", tmp_path / "serving" / "warehouse.duckdb"
+    make_partitioned_warehouse(wh, {"2026-03-02": 2, "2026-03-01": 3}, "v1")
+    with duckdb.connect(str(wh)) as con:
+        con.execute("create schema intermediate")
+        con.execute("create table intermediate.segments as select * from main.fct_days")
+        con.execute("create view main.fct_view as select interval_date, upper(v) as v from intermediate.segments")
+        con.execute("create view main.v_not_copied as select 1 as x")
+    days = {"fct_days": "interval_date", "fct_view": "interval_date"}
+    r = publish_snapshot(wh, snap, run_id="r1", day_columns=days, views={"fct_view"})
+    assert r.tables["main.fct_view"] == 5 and "main.v_not_copied" not in r.tables
+    with duckdb.connect(str(snap), read_only=True) as con:
+        kinds = dict(con.execute(
+            "select table_name, table_type from information_schema.tables where table_schema = 'main'").fetchall())
+        in_order = [d for (d,) in con.execute("select interval_date from main.fct_view order by rowid").fetchall()]
+    assert kinds == {"fct_days": "BASE TABLE", "dim_small": "BASE TABLE", "fct_view": "BASE TABLE"}
+    assert in_order == sorted(in_order)
+
+    with duckdb.connect(str(wh)) as con:  # the next run rewrote 2026-03-02 on and added a day
+        con.execute("delete from intermediate.segments where interval_date >= '2026-03-02'")
+        con.execute("insert into intermediate.segments select cast(d as date), 'v2' from "
+                    "(values ('2026-03-02'), ('2026-03-03'), ('2026-03-03')) t(d)")
+        con.execute("update intermediate.segments set v = 'changed' where interval_date = '2026-03-01'")
+    update = publish_mod.WindowUpdate("r1", date(2026, 3, 2), days)
+    r = publish_snapshot(wh, snap, run_id="r2", update=update, views={"fct_view"})
+    assert r.mode == "window update" and r.tables["main.fct_view"] == 6
+    with duckdb.connect(str(snap), read_only=True) as con:
+        assert con.execute("select interval_date, v, count(*) from main.fct_view group by all order by 1").fetchall() == [
+            (date(2026, 3, 1), "V1-2026-03-01", 3), (date(2026, 3, 2), "V2", 1), (date(2026, 3, 3), "V2", 2)]
+
+
+def test_the_publish_step_reads_the_mart_views_and_day_columns_from_the_dbt_manifest():
+    from orchestration.defs.serving.publish import served_marts
+    from orchestration.defs.transform.project import dbt_project
+
+    marts = served_marts(dbt_project.manifest_path)
+    assert marts.views == {"fct_contact_segments"}
+    assert marts.day_columns["fct_contact_segments"] == "interval_date"  # a view, by its meta
+    assert marts.day_columns["fct_contacts"] == "contact_date"  # built by reprocessing window
+    assert "dim_agents" not in marts.day_columns

@@ -1,6 +1,7 @@
 """The serving snapshot: published after the marts and their blocking checks succeed."""
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -14,16 +15,33 @@ from orchestration.lib.publish import MART_SCHEMA, WindowUpdate, publish_snapsho
 MART_KEYS = [k for k in switchboard_dbt_assets.keys if k.path[-1].startswith(("fct_", "dim_", "rpt_", "metricflow_"))]
 
 
-def day_partitioned_marts(manifest_path: Path) -> dict[str, str]:
-    """Mart table -> day column of every model built by reprocessing window (dbt manifest)."""
+@dataclass(frozen=True)
+class ServedMarts:
+    """What the publish step needs to know of the marts (dbt manifest): ``day_columns``, mart ->
+    day column of every mart whose days before a run's window never change (the models built by
+    reprocessing window, and the views over one of them that name their day column in
+    ``meta.tested_from_column``: fct_contact_segments); ``views``, the marts that are views in the
+    warehouse (published as tables)."""
+
+    day_columns: dict[str, str]
+    views: frozenset[str]
+
+
+def served_marts(manifest_path: Path) -> ServedMarts:
     manifest = json.loads(Path(manifest_path).read_text())
-    return {
-        node.get("alias") or node["name"]: node["config"]["unique_key"]
-        for node in manifest["nodes"].values()
-        if node.get("resource_type") == "model"
-        and node.get("schema") == MART_SCHEMA
-        and node["config"].get("incremental_strategy") == "reprocess_window"
-    }
+    day_columns: dict[str, str] = {}
+    views: set[str] = set()
+    for node in manifest["nodes"].values():
+        if node.get("resource_type") != "model" or node.get("schema") != MART_SCHEMA:
+            continue
+        name, config = node.get("alias") or node["name"], node["config"]
+        if config.get("incremental_strategy") == "reprocess_window":
+            day_columns[name] = config["unique_key"]
+        if config.get("materialized") == "view":
+            views.add(name)
+            if (config.get("meta") or {}).get("tested_from_column"):
+                day_columns[name] = config["meta"]["tested_from_column"]
+    return ServedMarts(day_columns, frozenset(views))
 
 
 def window_update(con, run_id: str, day_columns: dict[str, str]) -> WindowUpdate | None:
@@ -45,16 +63,17 @@ def window_update(con, run_id: str, day_columns: dict[str, str]) -> WindowUpdate
     "the days it recomputed.",
 )
 def serving_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource, serving: ServingResource):
-    day_columns = day_partitioned_marts(dbt_project.manifest_path)
+    marts = served_marts(dbt_project.manifest_path)
     with warehouse.connect() as con:  # closed before the publish attaches the file read-only
-        update = window_update(con, context.run_id, day_columns)
+        update = window_update(con, context.run_id, marts.day_columns)
     result = publish_snapshot(
         warehouse.path,
         serving.path,
         run_id=context.run_id,
         semantic_manifest=dbt_project.target_path / "semantic_manifest.json",
         update=update,
-        day_columns=day_columns,
+        day_columns=marts.day_columns,
+        views=marts.views,
     )
     context.log.info(
         f"published {len(result.tables)} tables to {result.path} in {result.seconds:.1f}s ({result.mode})"

@@ -13,7 +13,8 @@
 -- policy in force on the local date of queue entry (int_queue_sl_policies_versioned), with the
 -- wait, the local times, the interval of queue entry and of answer, the outcome and threshold
 -- flags that the segment and interval facts share, and the segment's service-level numerator
--- and denominator under that policy (0/1; macros sl_numerator / sl_denominator).
+-- and denominator under that policy (0/1; macros sl_numerator / sl_denominator), and the
+-- answering agent's team on the local day of answer (int_agent_team_history).
 --
 -- Interval keys: a local interval start is ambiguous on a fall-back day (01:00-01:59 happens
 -- twice), so every interval is also keyed by its UTC start:
@@ -37,6 +38,12 @@ queues as (
 policies as (
 
     select * from {{ ref('int_queue_sl_policies_versioned') }}
+
+),
+
+history as (
+
+    select * from {{ ref('int_agent_team_history') }}
 
 ),
 
@@ -185,7 +192,21 @@ scored as (
         ) }} as sl_denominator
     from flagged
 
+),
+
+teamed as (
+
+    -- the answering agent's team on the local day of answer (roster history; null unanswered)
+    select
+        scored.*,
+        history.team_id
+    from scored
+    left join history
+        on scored.agent_id = history.agent_id
+        and scored.answered_date >= history.valid_from
+        and scored.answered_date < history.valid_to
+
 )
 
-select * from scored
+select * from teamed
 where {{ window_filter('interval_date') }}
