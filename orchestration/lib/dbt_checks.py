@@ -20,7 +20,7 @@ from typing import Any
 
 import dagster as dg
 
-from orchestration.lib.gx_bridge import CHECK_RESULTS_TABLE, ensure_check_results_table
+from orchestration.lib.gx_bridge import append_check_results
 
 DBT_CHECK = "dbt_tests"
 SUITE = "dbt data tests"
@@ -94,15 +94,4 @@ def dbt_check_rows(
 
 def write_dbt_check_results(con, rows: list[tuple]) -> int:
     """Append ``rows`` (dbt_check_rows) to raw_meta.check_results; returns how many."""
-    if not rows:
-        return 0
-    import pandas as pd
-
-    ensure_check_results_table(con)
-    columns = [
-        d[0] for d in con.execute(f"select * from {CHECK_RESULTS_TABLE} limit 0").description
-    ]
-    # one insert from a frame: executemany took 0.34 s for a build's ~260 rows, this 5-10 ms
-    frame = pd.DataFrame(rows, columns=columns)  # noqa: F841 - read by name in the SQL below
-    con.execute(f"insert into {CHECK_RESULTS_TABLE} select * from frame")
-    return len(rows)
+    return append_check_results(con, rows)
