@@ -292,6 +292,8 @@ def test_comments_filter_by_score_and_worst_contacts(serving_env):
     )
     assert worst["CSAT"].tolist() == [r[0] for r in expected]
     assert worst["Wait"].tolist() == [f"{r[2] // 60}:{r[2] % 60:02d}" for r in expected]
+    # the customer's words come right after the scores, in view without scrolling sideways
+    assert list(worst.columns[:6]) == ["Sent", "CSAT", "NPS", "Comment", "Agent", "Queue"]
 
 
 def test_a_supervisor_sees_only_their_teams_agents_and_comments(serving_env):
