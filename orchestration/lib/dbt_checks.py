@@ -8,7 +8,8 @@ model grouped as one check, ``dbt_tests``, of its asset (as a GX suite groups it
 expectations), so the page's "Checks" and "Failed expectations" show them beside the suites.
 
 Plain functions over Dagster's ``AssetCheckResult`` events and dbt's manifest: the dbt asset
-collects the events as it streams them and writes the rows once dbt has exited (one writer).
+collects the events as it streams them and writes the rows once dbt has exited (one writer), through
+``gx_bridge.append_check_results``, the one writer of that table.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import dagster as dg
-
-from orchestration.lib.gx_bridge import append_check_results
 
 DBT_CHECK = "dbt_tests"
 SUITE = "dbt data tests"
@@ -90,8 +89,3 @@ def dbt_check_rows(
             )
         )
     return rows
-
-
-def write_dbt_check_results(con, rows: list[tuple]) -> int:
-    """Append ``rows`` (dbt_check_rows) to raw_meta.check_results; returns how many."""
-    return append_check_results(con, rows)

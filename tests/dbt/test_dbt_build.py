@@ -68,7 +68,7 @@ def test_full_build_passes_with_unit_and_singular_tests(full_build):
     assert all(any(i == f"model.switchboard.{m}" for i in ids) for m in MARTS)
 
 
-def test_marts_are_tables_in_main_and_layers_in_their_schemas(con):
+def test_marts_are_in_main_and_layers_in_their_schemas(con):
     tables = dict(
         rows(
             con,

@@ -11,7 +11,8 @@ import duckdb
 
 from apps.queries import health
 from apps.queries.access import AccessContext
-from orchestration.lib.dbt_checks import DBT_CHECK, dbt_check_rows, write_dbt_check_results
+from orchestration.lib.dbt_checks import DBT_CHECK, dbt_check_rows
+from orchestration.lib.gx_bridge import append_check_results
 
 MANIFEST = {
     "nodes": {
@@ -64,7 +65,7 @@ def test_dbt_test_results_become_one_check_per_model_with_failures_listed():
         results, MANIFEST, run_id="r1", batch="every row (full build)", evaluated_at=at
     )
     con = duckdb.connect()
-    assert write_dbt_check_results(con, rows) == 3
+    assert append_check_results(con, rows) == 3
     got = con.execute(
         "select asset_key, expectation, column_name, severity, success, unexpected_count, "
         "expectation_args from raw_meta.check_results order by expectation"
@@ -93,7 +94,7 @@ def test_dbt_test_results_become_one_check_per_model_with_failures_listed():
 
 def test_no_results_write_nothing():
     con = duckdb.connect()
-    assert write_dbt_check_results(con, dbt_check_rows([], MANIFEST, run_id="r1")) == 0
+    assert append_check_results(con, dbt_check_rows([], MANIFEST, run_id="r1")) == 0
     assert (
         con.execute(
             "select count(*) from information_schema.tables where table_name = 'check_results'"

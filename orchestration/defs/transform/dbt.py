@@ -24,7 +24,8 @@ from dagster_dbt import (
 from orchestration.defs.resources import WarehouseResource
 from orchestration.defs.runs import full_refresh_requested, reprocess_from_requested
 from orchestration.defs.transform.project import dbt_build_args, ensure_manifest
-from orchestration.lib.dbt_checks import dbt_check_rows, write_dbt_check_results
+from orchestration.lib.dbt_checks import dbt_check_rows
+from orchestration.lib.gx_bridge import append_check_results
 from orchestration.lib.incremental import plan_window
 
 # The landing asset that the dbt project's roots (seeds, time spines) are ordered after.
@@ -116,7 +117,7 @@ def switchboard_dbt_assets(
             rows = dbt_check_rows(checks, invocation.manifest, run_id=run_id, batch=batch)
             try:
                 with warehouse.connect() as con:
-                    write_dbt_check_results(con, rows)
+                    append_check_results(con, rows)
             except Exception as e:  # noqa: BLE001 - never hide the run's own outcome
                 # (a run cancelled mid-stream: dbt may still hold the file)
                 context.log.warning(f"dbt test results not recorded for Data health: {e}")
