@@ -4,6 +4,8 @@ against the center. Layout only: every number is a semantic-layer metric from ap
 (apps.queries.agents); what the signed-in user may see is enforced there (a supervisor gets
 only their own team's agents)."""
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
@@ -91,26 +93,44 @@ if access.agent_team_ids is not None and not access.agent_team_ids:
 st.html("<style>.st-key-agents_tiles [data-testid='stMetricValue']{font-size:1.95rem}</style>")
 TILES = ("aht", "occupancy", "adherence", "fcr", "csat", "qa", "sales_conversion")
 tiles = st.container(key="agents_tiles").columns(len(TILES))
+# FCR counts a contact once its repeat window has closed, so the latest days never have one
+# (the default range, the last 7 days, none at all): the tile then shows the latest period of the
+# range's length whose windows have closed, and says which.
+closed_fcr = api.agent_closed_fcr(f) if first(scope, "fcr") is None else None
+
+
+def tile_note(key: str, ref) -> str:
+    """The caption under a tile: the center (when the view is narrowed), AHT's components, or
+    the middle half of the agents."""
+    if narrowed:
+        return f"Center {show(key, ref)}"
+    if key == "aht":
+        return " · ".join(
+            f"{BY_KEY[k].label} {show(k, first(center, k))}" for k in ("talk", "hold", "acw")
+        )
+    ranked = scorecard[key].dropna() if key in scorecard else pd.Series(dtype=float)
+    if len(ranked) < 4:
+        return "All teams"
+    return f"Middle half of agents {show(key, ranked.quantile(0.25))}–{show(key, ranked.quantile(0.75))}"
+
+
 for column, key in zip(tiles, TILES, strict=True):
     m = BY_KEY[key]
     value, ref = first(scope, key), first(center, key)
+    if key == "fcr" and value is None and closed_fcr is None:
+        note = "Repeat window still open for these days"
+    elif key == "fcr" and value is None and closed_fcr.end >= f.start_date:
+        note = "No eligible contact with a closed repeat window"
+    elif key == "fcr" and value is None:
+        value = closed_fcr.scope
+        period = describe_period(replace(f, start_date=closed_fcr.start, end_date=closed_fcr.end))
+        note = f"{period} (repeat window closed)" + (
+            f" · center {show(key, closed_fcr.center)}" if narrowed else ""
+        )
+    else:
+        note = tile_note(key, ref)
     with column.container(border=True, height="stretch"):
         st.metric(m.label, show(key, value), help=metric_tooltip(m.metric))
-        if key == "fcr" and value is None:
-            note = "Repeat window still open for these days"
-        elif narrowed:
-            note = f"Center {show(key, ref)}"
-        elif key == "aht":
-            note = " · ".join(
-                f"{BY_KEY[k].label} {show(k, first(center, k))}" for k in ("talk", "hold", "acw")
-            )
-        else:
-            ranked = scorecard[key].dropna() if key in scorecard else pd.Series(dtype=float)
-            note = (
-                f"Middle half of agents {show(key, ranked.quantile(0.25))}–{show(key, ranked.quantile(0.75))}"
-                if len(ranked) >= 4
-                else "All teams"
-            )
         st.caption(note)
 
 tab_cards, tab_trend, tab_teams = st.tabs(

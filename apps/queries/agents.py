@@ -28,6 +28,7 @@ agent rows.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -204,13 +205,22 @@ def scope_summary(
 ) -> pd.DataFrame:
     """The metrics over the agents in view: the sidebar's teams, within the teams the access
     context allows (one row; equals the center when nothing narrows it)."""
+    scoped = _in_view(f, access)
+    if scoped is None:
+        return _tidy(pd.DataFrame({m.metric: [None] for m in AGENT_METRICS}))
+    q = MetricQuery(metrics=_metric_names(), where=agent_where(scoped))
+    return _tidy(layer.query(q, snapshot_path))
+
+
+def _in_view(f: ServiceFilters, access: AccessContext) -> ServiceFilters | None:
+    """``f`` narrowed to the agents in view: the sidebar's teams within the teams the access
+    context allows (None: the context allows none of them)."""
     teams = f.team_ids
     if access.agent_team_ids is not None:
         teams = tuple(t for t in (teams or access.agent_team_ids) if access.allows_team(t))
         if not teams:
-            return _tidy(pd.DataFrame({m.metric: [None] for m in AGENT_METRICS}))
-    q = MetricQuery(metrics=_metric_names(), where=agent_where(replace(f, team_ids=teams)))
-    return _tidy(layer.query(q, snapshot_path))
+            return None
+    return replace(f, team_ids=teams)
 
 
 def center_summary(
@@ -222,6 +232,71 @@ def center_summary(
         snapshot_path,
     )
     return _tidy(df)
+
+
+# Repeat-contact FCR counts a contact only once its repeat window (dbt var fcr_window_days, 7 by
+# default) has closed, so the last days of the data never have a value: the default range, the
+# last 7 days, shows none. The tile then shows the latest period of the same length whose windows
+# have closed. The search reaches this many days before the range (windows up to 31 days: SQM's
+# 30-day FCR included).
+FCR_LOOKBACK_DAYS = 31
+FCR_PARTS = ("fcr_resolved_contacts_metric", "fcr_contacts_metric")
+
+
+@dataclass(frozen=True)
+class ClosedFcr:
+    """FCR (first_contact_resolution_rate: resolved / eligible contacts with a closed window)
+    over ``start``..``end``, the latest days as many as the range's whose windows have closed:
+    of the agents in view (``scope``) and of the center in scope (``center``)."""
+
+    start: date
+    end: date
+    scope: float | None
+    center: float | None
+
+
+def _fcr_by_day(layer: SemanticLayer, f: ServiceFilters, snapshot_path) -> pd.DataFrame:
+    df = layer.query(
+        MetricQuery(metrics=FCR_PARTS, group_by=("metric_time__day",), where=agent_where(f)),
+        snapshot_path,
+    )
+    df["day"] = pd.to_datetime(df["metric_time__day"]).dt.date
+    return df
+
+
+def _fcr_over(by_day: pd.DataFrame, start: date, end: date) -> float | None:
+    """The ratio metric over the days' sums (its numerator and denominator metrics by day)."""
+    days = by_day[(by_day["day"] >= start) & (by_day["day"] <= end)]
+    eligible = pd.to_numeric(days["fcr_contacts_metric"]).sum()
+    return float(pd.to_numeric(days["fcr_resolved_contacts_metric"]).sum() / eligible) if eligible else None
+
+
+def latest_closed_fcr(
+    layer: SemanticLayer,
+    f: ServiceFilters,
+    access: AccessContext,
+    snapshot_path: Path | str | None = None,
+) -> ClosedFcr | None:
+    """FCR over the latest ``f.days`` days up to ``f.end_date`` whose repeat windows have closed
+    (the last day with an eligible contact of closed window in the center is the period's end),
+    or None when no such day lies within FCR_LOOKBACK_DAYS before the range."""
+    lookback = replace(f, start_date=f.start_date - timedelta(days=FCR_LOOKBACK_DAYS))
+    center = _fcr_by_day(layer, replace(lookback, team_ids=()), snapshot_path)
+    closed = center.loc[pd.to_numeric(center["fcr_contacts_metric"]) > 0, "day"]
+    if closed.empty:
+        return None
+    end = closed.max()
+    start = end - timedelta(days=f.days - 1)
+    center_value = _fcr_over(center, start, end)
+    scoped = _in_view(lookback, access)
+    if scoped is None:
+        scope_value = None
+    elif not scoped.team_ids:
+        scope_value = center_value
+    else:
+        by_day = _fcr_by_day(layer, scoped, snapshot_path)
+        scope_value = _fcr_over(by_day, start, end)
+    return ClosedFcr(start=start, end=end, scope=scope_value, center=center_value)
 
 
 def agent_trend(

@@ -243,6 +243,12 @@ def agent_center_summary(f: ServiceFilters) -> pd.DataFrame:
     return _agents(snapshot_version(), _manifest_key(), "center_summary", (f,))
 
 
+def agent_closed_fcr(f: ServiceFilters, access=None):
+    """FCR over the latest period of the range's length whose repeat windows have closed."""
+    ctx = access if access is not None else current_access()
+    return _agents(snapshot_version(), _manifest_key(), "latest_closed_fcr", (f, ctx))
+
+
 def agent_trend(f: ServiceFilters, agent_id: str, access=None) -> pd.DataFrame:
     ctx = access if access is not None else current_access()
     return _agents(snapshot_version(), _manifest_key(), "agent_trend", (f, agent_id, ctx))

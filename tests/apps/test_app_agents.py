@@ -520,3 +520,63 @@ def test_the_smaller_tile_font_applies_to_the_seven_tile_row_only(app):
         "<style>.st-key-agents_tiles [data-testid='stMetricValue']{font-size:1.95rem}</style>"
     ]
     assert len(at.metric) == 7
+
+
+def _fcr_semantic(layer, path, start, end, where=()) -> float:
+    df = layer.query(
+        MetricQuery(
+            metrics=("first_contact_resolution_rate",),
+            where=(
+                "{{ TimeDimension('metric_time', 'day') }} between "
+                f"{sql_literal(start.isoformat())} and {sql_literal(end.isoformat())}",
+                *where,
+            ),
+        ),
+        path,
+    )
+    return df["first_contact_resolution_rate"].iloc[0]
+
+
+def _tile_and_caption(at, label):
+    """A tile's value and the caption under it (each tile holds one metric and one caption)."""
+    tiles = [m.label for m in at.metric]
+    return at.metric[tiles.index(label)].value, at.caption[tiles.index(label)].value
+
+
+def test_fcr_tile_shows_the_latest_days_with_a_closed_repeat_window(
+    open_window_snapshot, monkeypatch, layer
+):
+    """The default range (the last 7 days) has no contact with a closed repeat window, so its
+    FCR has no value; the tile shows the 7 days before them instead, and says so."""
+    monkeypatch.setenv("SWITCHBOARD_SERVING", str(open_window_snapshot))
+    at = _open(AppTest.from_file(APP, default_timeout=120))
+    f = _filters(at)
+    assert expected_by(open_window_snapshot, f.start_date, f.end_date, keys=())["fcr"].isna().all()
+    start, end = f.start_date - timedelta(days=7), f.end_date - timedelta(days=7)
+    center = expected_by(open_window_snapshot, start, end, keys=()).iloc[0]["fcr"]
+    assert 0 < center < 1
+    assert center == pytest.approx(_fcr_semantic(layer, open_window_snapshot, start, end))
+    value, caption = _tile_and_caption(at, "FCR")
+    assert value == _show("fcr", center)
+    assert caption == f"{start:%d %b} – {end:%d %b %Y} (repeat window closed)"
+    # The scorecard keeps the range's own (empty) FCR: one period per table.
+    assert at.dataframe[0].value["FCR"].isna().all()
+
+
+def test_fcr_tile_of_a_supervisor_is_their_team_against_the_center(
+    open_window_snapshot, monkeypatch, layer
+):
+    monkeypatch.setenv("SWITCHBOARD_SERVING", str(open_window_snapshot))
+    at = _open(AppTest.from_file(APP, default_timeout=120), "supervisor", teams=("t1",))
+    f = _filters(at)
+    start, end = f.start_date - timedelta(days=7), f.end_date - timedelta(days=7)
+    exp = expected_by(open_window_snapshot, start, end, keys=("team_id",)).set_index("team_id")
+    center = expected_by(open_window_snapshot, start, end, keys=()).iloc[0]["fcr"]
+    assert exp.loc["t1", "fcr"] != pytest.approx(center)  # the check below can tell them apart
+    team = _fcr_semantic(
+        layer, open_window_snapshot, start, end, (f"{{{{ Entity('team') }}}} = {sql_literal('t1')}",)
+    )
+    assert exp.loc["t1", "fcr"] == pytest.approx(team)
+    value, caption = _tile_and_caption(at, "FCR")
+    assert value == _show("fcr", exp.loc["t1", "fcr"])
+    assert caption.endswith(f"· center {_show('fcr', center)}")

@@ -40,9 +40,11 @@ SQL_ONLY_PAGES = {"my-team", "workforce"}
 
 
 @pytest.fixture(scope="module")
-def app_requests(serving_fixture, tmp_path_factory) -> set[MetricQuery]:
+def app_requests(open_window_snapshot, tmp_path_factory) -> set[MetricQuery]:
     """Every semantic-layer request the pages make with their default filters, signed in as a
-    director and as a supervisor (whose agent requests carry the team filter)."""
+    director and as a supervisor (whose agent requests carry the team filter), on the fixture
+    snapshot as a morning's run leaves it (the last 7 days' repeat windows open, so the Agents
+    page also asks for the latest days whose windows have closed)."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
@@ -54,7 +56,7 @@ def app_requests(serving_fixture, tmp_path_factory) -> set[MetricQuery]:
         return original(self, q)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SWITCHBOARD_SERVING", str(serving_fixture.path))
+        mp.setenv("SWITCHBOARD_SERVING", str(open_window_snapshot))
         mp.setenv("SWITCHBOARD_SQL_CACHE_DIR", str(tmp_path_factory.mktemp("sql_cache")))
         mp.setattr(SemanticLayer, "compile", recording)
         for role in ("director", "supervisor"):
