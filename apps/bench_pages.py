@@ -100,9 +100,10 @@ def _clear_caches(*, compiled_sql: bool = False) -> None:
 
     st.cache_data.clear()
     st.cache_resource.clear()
-    from apps.queries import semantic
+    from apps.queries import connection, semantic
 
     semantic._layer_for.cache_clear()
+    connection.release_databases()  # a new server process opens the snapshot again
     if compiled_sql:
         shutil.rmtree(semantic.default_sql_cache_dir(), ignore_errors=True)
 
@@ -139,9 +140,13 @@ def measure_page(script: str, url: str, runs: int, role: str, timeout: float) ->
     import streamlit as st
 
     for _ in range(runs):
-        # A new snapshot was published: data caches are keyed on it (cleared here), the
-        # MetricFlow engine and its compiled SQL (keyed on the manifest) stay.
+        # A new snapshot was published: data caches are keyed on it (cleared here) and the new
+        # file is opened again; the MetricFlow engine and its compiled SQL (keyed on the
+        # manifest) stay.
         st.cache_data.clear()
+        from apps.queries import connection
+
+        connection.release_databases()
         t0 = time.perf_counter()
         at.run()
         timing.fresh_data.append(time.perf_counter() - t0)

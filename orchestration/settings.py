@@ -13,7 +13,8 @@ Variables:
                          (default: dbt_project/target; tests give each data folder its own)
   SWITCHBOARD_USERS      the app's users and roles (TOML, hashed passwords; default:
                          apps/auth/users.toml, the demo users)
-  SWITCHBOARD_DUCKDB_MEMORY_LIMIT  DuckDB's memory limit for the pipeline's connections and dbt
+  SWITCHBOARD_DUCKDB_MEMORY_LIMIT  DuckDB's memory limit for the pipeline's connections, dbt and
+                         the app's database of the snapshot
                          (default 2GB; DuckDB spills to disk beyond it, in <warehouse>.tmp)
   SWITCHBOARD_DBT_THREADS  dbt's threads (default 2: the benchmarks' 2-core machine, where 4
                          measured no faster)

@@ -23,6 +23,19 @@ def switchboard_env(tmp_path, monkeypatch) -> Path:
     return data
 
 
+@pytest.fixture(autouse=True)
+def _app_databases_released():
+    """The app keeps each snapshot it read open for the process (apps.queries.connection); a
+    test that then rewrote a fixture snapshot in place, read-write, would be refused by DuckDB
+    (a publish replaces the file instead, which needs nothing). Released after every test."""
+    yield
+    import sys
+
+    connection = sys.modules.get("apps.queries.connection")
+    if connection is not None:
+        connection.release_databases()
+
+
 def pytest_configure(config):
     os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
     if not hasattr(config, "workerinput"):  # the controller (or a run without xdist), once

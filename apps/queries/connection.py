@@ -1,15 +1,25 @@
 """Read-only access to the published serving snapshot.
 
 The pipeline publishes ``data/serving/warehouse.duckdb`` by writing a new file and
-``os.replace``-ing it over the old one, so nobody ever writes the file the app reads. We open a
-short-lived ``read_only`` connection per (cached) query: it costs milliseconds, never holds a
-stale handle on a replaced file, and several readers at once are fine. Cached results are keyed
-on :func:`snapshot_version` (path, inode, mtime), so a new publish invalidates them at once.
+``os.replace``-ing it over the old one, so nobody ever writes the file the app reads. Each
+published file is opened once per process (:func:`cursor`): an in-memory DuckDB database with
+the file attached read-only, and every query runs on a cursor of it (a connection of its own,
+so several sessions' queries run at once). Opening the file for each query cost ~18 ms and
+closing it ~6 ms on a year of a 500-seat center (the 1.5 GB snapshot): ~0.3 s of a page's
+dozen queries, against 0.16 ms for a cursor, which also finds DuckDB's cache of the file warm.
+
+A new publish is a new file (another inode and mtime): the next query opens it in a database of
+its own, and the old file's database closes with its last cursor, so a query running during the
+swap finishes on the old file. Attached, not opened with ``duckdb.connect(path)``: DuckDB keeps
+one database per path and process while any connection to it lives, and would hand out the
+replaced file again. Cached results are keyed on :func:`snapshot_version` (path, inode, mtime),
+so a new publish invalidates them at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -53,13 +63,54 @@ def snapshot_exists(path: Path | None = None) -> bool:
     return p.is_file()
 
 
-@contextmanager
-def connect(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived read-only connection to the serving snapshot."""
+# (path, catalogs) -> the published file's version and the database it is attached to
+_DATABASES: dict[tuple[str, frozenset[str]], tuple[SnapshotVersion, duckdb.DuckDBPyConnection, str]] = {}
+_LOCK = threading.Lock()
+
+
+def _attach(path: Path, catalogs: frozenset[str]) -> tuple[duckdb.DuckDBPyConnection, str]:
+    """An in-memory database with the file attached read-only under each catalog name (SQL
+    compiled from a manifest parsed against a file of another stem names its catalog), else
+    under the file's stem; returns it and the catalog queries use by default."""
+    # bounded like the pipeline's connections: the database lives as long as the snapshot, and
+    # DuckDB keeps the file's blocks it read in memory up to this limit
+    con = duckdb.connect(config={"memory_limit": get_settings().duckdb_memory_limit})
+    literal = "'" + str(path).replace("'", "''") + "'"
+    names = sorted(catalogs) or [path.stem]
+    for name in names:
+        con.execute(f'attach {literal} as "{name}" (read_only)')
+    return con, names[0]
+
+
+def cursor(path: Path | str | None = None, catalogs: Collection[str] = ()) -> duckdb.DuckDBPyConnection:
+    """A new read-only connection (cursor) on the published snapshot, in its catalog; close it
+    when done (:func:`connect` does). The file is opened once per published version."""
     p = Path(path) if path is not None else serving_path()
-    if not p.is_file():
-        raise SnapshotMissingError(str(p))
-    con = duckdb.connect(str(p), read_only=True)
+    version = snapshot_version(p)  # SnapshotMissingError before the first publish
+    key = (version.path, frozenset(catalogs))
+    with _LOCK:
+        held = _DATABASES.get(key)
+        if held is None or held[0] != version:
+            # published again: the old file's database closes with its last cursor
+            held = (version, *_attach(p, key[1]))
+            _DATABASES[key] = held
+        con = held[1].cursor()
+    con.execute(f'use "{held[2]}"')
+    return con
+
+
+def release_databases() -> None:
+    """Forget the open databases (each closes with its last cursor), so that this process may
+    open their files read-write again. The app never needs it (a publish replaces the file); a
+    test that rewrites a snapshot in place does."""
+    with _LOCK:
+        _DATABASES.clear()
+
+
+@contextmanager
+def connect(path: Path | str | None = None, catalogs: Collection[str] = ()) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the serving snapshot for a query or a few (a cursor)."""
+    con = cursor(path, catalogs)
     try:
         yield con
     finally:

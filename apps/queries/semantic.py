@@ -533,36 +533,12 @@ class _CompileOnlyDuckDbClient:
         return f"${bind_parameter_key}"
 
 
-class _Connection:
-    def __init__(self, path: Path, catalogs: set[str]) -> None:
-        self.path = path
-        self.catalogs = catalogs
-        self.con: duckdb.DuckDBPyConnection | None = None
+def connect_for_catalogs(snapshot_path: Path | str | None, catalogs: set[str]):
+    """A read-only connection (cursor) to the snapshot in which SQL compiled from the manifest
+    finds the catalogs it names (apps.queries.connection.connect)."""
+    from apps.queries.connection import connect
 
-    def __enter__(self) -> duckdb.DuckDBPyConnection:
-        stem = self.path.stem
-        if not self.catalogs or self.catalogs == {stem}:
-            self.con = duckdb.connect(str(self.path), read_only=True)
-        else:
-            # The manifest was parsed against a file with another stem: attach the snapshot
-            # under the catalog name the SQL uses.
-            self.con = duckdb.connect()
-            for catalog in sorted(self.catalogs):
-                self.con.execute(f'attach {sql_literal(str(self.path))} as "{catalog}" (read_only)')
-        return self.con
-
-    def __exit__(self, *exc) -> None:
-        if self.con is not None:
-            self.con.close()
-
-
-def connect_for_catalogs(snapshot_path: Path | str | None, catalogs: set[str]) -> _Connection:
-    from apps.queries.connection import SnapshotMissingError, serving_path
-
-    path = Path(snapshot_path) if snapshot_path is not None else serving_path()
-    if not path.is_file():
-        raise SnapshotMissingError(str(path))
-    return _Connection(path, catalogs)
+    return connect(snapshot_path, frozenset(catalogs))
 
 
 def run_sql(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
