@@ -87,7 +87,9 @@ def cursor(path: Path | str | None = None, catalogs: Collection[str] = ()) -> du
     when done (:func:`connect` does). The file is opened once per published version."""
     p = Path(path) if path is not None else serving_path()
     version = snapshot_version(p)  # SnapshotMissingError before the first publish
-    key = (version.path, frozenset(catalogs))
+    # the file's own stem is the catalog it is attached under anyway: one database for the
+    # plain-SQL pages and for SQL compiled against a file of the same stem
+    key = (version.path, frozenset(catalogs) - {p.stem})
     with _LOCK:
         held = _DATABASES.get(key)
         if held is None or held[0] != version:

@@ -31,6 +31,9 @@ def test_queries_share_one_database_per_published_file(tmp_path, monkeypatch):
             # the file's own catalog: unqualified and schema-qualified names resolve in it
             assert con.execute("select count(*) from t").fetchone()[0] == 3
             assert con.execute("select count(*) from main.t").fetchone()[0] == 3
+    # SQL compiled against a file of the same stem names the catalog it is attached under
+    with connection.connect(snap, {"marts"}) as con:
+        assert con.execute("select count(*) from marts.main.t").fetchone()[0] == 3
     assert len(opened) == 1
     # SQL compiled against a file of another stem names that catalog: a database of its own
     with connection.connect(snap, {"warehouse"}) as con:
