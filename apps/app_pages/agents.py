@@ -94,9 +94,42 @@ st.html("<style>.st-key-agents_tiles [data-testid='stMetricValue']{font-size:1.9
 TILES = ("aht", "occupancy", "adherence", "fcr", "csat", "qa", "sales_conversion")
 tiles = st.container(key="agents_tiles").columns(len(TILES))
 # FCR counts a contact once its repeat window has closed, so the latest days never have one
-# (the default range, the last 7 days, none at all): the tile then shows the latest period of the
-# range's length whose windows have closed, and says which.
+# (the default range, the last 7 days, none at all): the tile, the scorecard and the Teams tab
+# then show FCR over the latest period of the range's length whose windows have closed, and
+# name it (the other metrics stay on the range).
 closed_fcr = api.agent_closed_fcr(f) if first(scope, "fcr") is None else None
+fcr_f = (
+    replace(f, start_date=closed_fcr.start, end_date=closed_fcr.end)
+    if closed_fcr is not None and closed_fcr.end < f.start_date
+    else None
+)
+FCR_COLUMNS = ["fcr", "team_rank__fcr", "center_rank__fcr", "team_n__fcr", "center_n__fcr"]
+if fcr_f is None:
+    fcr_label = BY_KEY["fcr"].label
+else:
+    fcr_label = f"FCR {fcr_f.start_date:%d %b}" + (
+        f"–{fcr_f.end_date:%d %b}" if fcr_f.end_date != fcr_f.start_date else ""
+    )
+    fcr_of = {"fcr_from": fcr_f.start_date, "fcr_to": fcr_f.end_date}
+    if not scorecard.empty:
+        lagged = api.agent_scorecard(fcr_f, keys=("fcr",))[["agent_id", "team_id", *FCR_COLUMNS]]
+        scorecard = (
+            scorecard.drop(columns=FCR_COLUMNS)
+            .merge(lagged, on=["agent_id", "team_id"], how="left")
+            .assign(**fcr_of)
+        )
+    if not teams.empty:
+        lagged = api.agent_team_summary(fcr_f, keys=("fcr",))[["team_id", "fcr"]]
+        teams = teams.drop(columns=["fcr"]).merge(lagged, on="team_id", how="left").assign(**fcr_of)
+    center = center.assign(fcr=closed_fcr.center, **fcr_of)
+FCR_NOTE = (
+    None
+    if fcr_f is None
+    else f"{fcr_label}: FCR over the latest {f.days} day{'s' if f.days > 1 else ''} whose repeat "
+    f"windows have closed ({describe_period(fcr_f)}); the selected days' contacts are still inside "
+    "theirs. The other columns are the selected days."
+)
+FCR_HELP = metric_tooltip("first_contact_resolution_rate") + (f" {FCR_NOTE}" if FCR_NOTE else "")
 
 
 def tile_note(key: str, ref) -> str:
@@ -119,12 +152,11 @@ for column, key in zip(tiles, TILES, strict=True):
     value, ref = first(scope, key), first(center, key)
     if key == "fcr" and value is None and closed_fcr is None:
         note = "Repeat window still open for these days"
-    elif key == "fcr" and value is None and closed_fcr.end >= f.start_date:
+    elif key == "fcr" and value is None and fcr_f is None:
         note = "No eligible contact with a closed repeat window"
     elif key == "fcr" and value is None:
         value = closed_fcr.scope
-        period = describe_period(replace(f, start_date=closed_fcr.start, end_date=closed_fcr.end))
-        note = f"{period} (repeat window closed)" + (
+        note = f"{describe_period(fcr_f)} (repeat window closed)" + (
             f" · center {show(key, closed_fcr.center)}" if narrowed else ""
         )
     else:
@@ -149,7 +181,8 @@ with tab_cards:
         [m.key for m in RANKED],
         index=[m.key for m in RANKED].index("aht"),
         format_func=lambda k: (
-            BY_KEY[k].label + (" (lower is better)" if BY_KEY[k].higher_is_better is False else "")
+            (fcr_label if k == "fcr" else BY_KEY[k].label)
+            + (" (lower is better)" if BY_KEY[k].higher_is_better is False else "")
         ),
         key="agents_rank_by",
     )
@@ -180,7 +213,7 @@ with tab_cards:
                 "ACW": sc["acw"].map(fmt.fmt_mmss),
                 "Occupancy": sc["occupancy"] * 100,
                 "Adherence": sc["adherence"] * 100,
-                "FCR": sc["fcr"] * 100,
+                fcr_label: sc["fcr"] * 100,
                 "CSAT": sc["csat"],
                 "QA": sc["qa"],
                 "Sales conv.": sc["sales_conversion"] * 100,
@@ -222,9 +255,7 @@ with tab_cards:
                 ),
                 "Occupancy": st.column_config.NumberColumn(**pct, help=metric_tooltip("occupancy")),
                 "Adherence": st.column_config.NumberColumn(**pct, help=metric_tooltip("adherence")),
-                "FCR": st.column_config.NumberColumn(
-                    **pct, help=metric_tooltip("first_contact_resolution_rate")
-                ),
+                fcr_label: st.column_config.NumberColumn(**pct, help=FCR_HELP),
                 "CSAT": st.column_config.NumberColumn(
                     format="%.2f", help=metric_tooltip("csat_score")
                 ),
@@ -233,15 +264,17 @@ with tab_cards:
                     **pct, help=metric_tooltip("sales_conversion_rate")
                 ),
                 "Team rank": st.column_config.TextColumn(
-                    help=f"Rank by {BY_KEY[rank_key].label} within the agent's team "
+                    help=f"Rank by {fcr_label if rank_key == 'fcr' else BY_KEY[rank_key].label} within the agent's team "
                     "(1 = best; agents with a value)."
                 ),
                 "Center rank": st.column_config.TextColumn(
-                    help=f"Rank by {BY_KEY[rank_key].label} among all agents of the center in "
+                    help=f"Rank by {fcr_label if rank_key == 'fcr' else BY_KEY[rank_key].label} among all agents of the center in "
                     "the sidebar's sites and lines of business (1 = best)."
                 ),
             },
         )
+        if FCR_NOTE:
+            st.caption(FCR_NOTE)
 
 # --- One agent's trend -----------------------------------------------------------------------
 with tab_trend:
@@ -296,7 +329,9 @@ with tab_teams:
         {
             "Team": rows["Team"],
             **{
-                BY_KEY[k].label: rows[k].map(lambda v, k=k: show(k, v))
+                (fcr_label if k == "fcr" else BY_KEY[k].label): rows[k].map(
+                    lambda v, k=k: show(k, v)
+                )
                 for k in (
                     "handled",
                     "aht",
@@ -321,4 +356,4 @@ with tab_teams:
         notes=NOTES,
     )
     st.dataframe(team_table, hide_index=True)
-    st.caption(NOTES)
+    st.caption(NOTES + (f" {FCR_NOTE}" if FCR_NOTE else ""))

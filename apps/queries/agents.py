@@ -112,18 +112,20 @@ def _tidy(df: pd.DataFrame, keys=None) -> pd.DataFrame:
     return df
 
 
-def scorecard_request(f: ServiceFilters) -> MetricQuery:
+def scorecard_request(f: ServiceFilters, keys=None) -> MetricQuery:
     """Per agent and team of the day, over the whole center (site / LOB filters, no team)."""
     return MetricQuery(
-        metrics=_metric_names(),
+        metrics=_metric_names(keys),
         group_by=("agent", "agent__full_name", "team", "team__team_name"),
         where=agent_where(f, with_teams=False),
     )
 
 
-def _rank_columns() -> str:
+def _rank_columns(keys=None) -> str:
     cols = []
     for m in RANKED:
+        if keys is not None and m.key not in keys:
+            continue
         order = "desc" if m.higher_is_better else "asc"
         c = f'm."{m.metric}"'
         for scope, part in (("team", 'partition by m."team" '), ("center", "")):
@@ -140,15 +142,17 @@ def agent_scorecard(
     f: ServiceFilters,
     access: AccessContext,
     snapshot_path: Path | str | None = None,
+    keys: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
-    """One row per agent (and team of the day) with every metric and its team/center rank.
+    """One row per agent (and team of the day) with every metric (or those of ``keys``) and its
+    team/center rank.
 
     Ranks: 1 = best (lowest AHT, highest of the others) among the agents with a value, over the
     whole center in scope (site / line of business) and within the agent's team;
     ``<scope>_n__<key>`` is the number of ranked agents. Only the rows of the teams the access
     context allows, further narrowed to the sidebar's team selection, are returned.
     """
-    sql = layer.compile(scorecard_request(f))
+    sql = layer.compile(scorecard_request(f, keys))
     allowed, params = team_clause(access, 'r."team"')
     chosen = ""
     if f.team_ids:
@@ -157,7 +161,7 @@ def agent_scorecard(
     wrapped = f"""
 select * from (
     select m.*,
-       {_rank_columns()}
+       {_rank_columns(keys)}
     from ({sql}) as m
     where m."agent" is not null
 ) as r
@@ -166,7 +170,7 @@ order by r."team__team_name", r."agent__full_name", r."agent"
 """
     with connect_for_catalogs(snapshot_path, layer.catalogs) as con:
         df = con.execute(wrapped, params).df()
-    df = _tidy(df)
+    df = _tidy(df, keys)
     for col in df.columns:
         if "_rank__" in col or "_n__" in col:
             df[col] = df[col].astype("Int64")
@@ -178,11 +182,13 @@ def team_summary(
     f: ServiceFilters,
     access: AccessContext,
     snapshot_path: Path | str | None = None,
+    keys: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
-    """The same metrics per team (ratios of the team's sums), for the teams the context sees."""
+    """The same metrics (or those of ``keys``) per team (ratios of the team's sums), for the
+    teams the context sees."""
     sql = layer.compile(
         MetricQuery(
-            metrics=_metric_names(),
+            metrics=_metric_names(keys),
             group_by=("team", "team__team_name"),
             where=agent_where(f),
         )
@@ -194,7 +200,7 @@ def team_summary(
             'order by t."team__team_name"',
             params,
         ).df()
-    return _tidy(df).reset_index(drop=True)
+    return _tidy(df, keys).reset_index(drop=True)
 
 
 def scope_summary(
@@ -236,9 +242,9 @@ def center_summary(
 
 # Repeat-contact FCR counts a contact only once its repeat window (dbt var fcr_window_days, 7 by
 # default) has closed, so the last days of the data never have a value: the default range, the
-# last 7 days, shows none. The tile then shows the latest period of the same length whose windows
-# have closed. The search reaches this many days before the range (windows up to 31 days: SQM's
-# 30-day FCR included).
+# last 7 days, shows none. The page then shows FCR (tile, scorecard, teams) over the latest
+# period of the same length whose windows have closed (latest_closed_fcr names it). The search
+# reaches this many days before the range (windows up to 31 days: SQM's 30-day FCR included).
 FCR_LOOKBACK_DAYS = 31
 FCR_PARTS = ("fcr_resolved_contacts_metric", "fcr_contacts_metric")
 

@@ -218,20 +218,24 @@ def team_options() -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def _agents(version: SnapshotVersion, manifest: tuple[str, int], name: str, args: tuple):
+def _agents(
+    version: SnapshotVersion, manifest: tuple[str, int], name: str, args: tuple, keys=None
+):
     from apps.queries import agents
 
-    return getattr(agents, name)(_semantic_layer(*manifest), *args, version.path)
+    extra = {} if keys is None else {"keys": keys}
+    return getattr(agents, name)(_semantic_layer(*manifest), *args, version.path, **extra)
 
 
-def agent_scorecard(f: ServiceFilters, access=None) -> pd.DataFrame:
+def agent_scorecard(f: ServiceFilters, access=None, keys: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Per agent: every metric, or only those of ``keys`` (apps.queries.agents.AGENT_METRICS)."""
     ctx = access if access is not None else current_access()
-    return _agents(snapshot_version(), _manifest_key(), "agent_scorecard", (f, ctx))
+    return _agents(snapshot_version(), _manifest_key(), "agent_scorecard", (f, ctx), keys)
 
 
-def agent_team_summary(f: ServiceFilters, access=None) -> pd.DataFrame:
+def agent_team_summary(f: ServiceFilters, access=None, keys: tuple[str, ...] | None = None) -> pd.DataFrame:
     ctx = access if access is not None else current_access()
-    return _agents(snapshot_version(), _manifest_key(), "team_summary", (f, ctx))
+    return _agents(snapshot_version(), _manifest_key(), "team_summary", (f, ctx), keys)
 
 
 def agent_scope_summary(f: ServiceFilters, access=None) -> pd.DataFrame:

@@ -547,7 +547,8 @@ def test_fcr_tile_shows_the_latest_days_with_a_closed_repeat_window(
     open_window_snapshot, monkeypatch, layer
 ):
     """The default range (the last 7 days) has no contact with a closed repeat window, so its
-    FCR has no value; the tile shows the 7 days before them instead, and says so."""
+    FCR has no value; the tile, the scorecard and the Teams tab show the 7 days before them
+    instead, and say so."""
     monkeypatch.setenv("SWITCHBOARD_SERVING", str(open_window_snapshot))
     at = _open(AppTest.from_file(APP, default_timeout=120))
     f = _filters(at)
@@ -559,8 +560,62 @@ def test_fcr_tile_shows_the_latest_days_with_a_closed_repeat_window(
     value, caption = _tile_and_caption(at, "FCR")
     assert value == _show("fcr", center)
     assert caption == f"{start:%d %b} – {end:%d %b %Y} (repeat window closed)"
-    # The scorecard keeps the range's own (empty) FCR: one period per table.
-    assert at.dataframe[0].value["FCR"].isna().all()
+    _check_lagged_fcr_tables(at, open_window_snapshot, start, end, TEAM_NAMES)
+
+
+def _check_lagged_fcr_tables(at, path, start, end, team_names) -> None:
+    """The scorecard's and the Teams tab's FCR column: the closed days' FCR per agent and team of
+    the day and per team, under a header naming the days; the other columns stay the range's."""
+    label = f"FCR {start:%d %b}–{end:%d %b}"
+    agents = expected_by(path, start, end).dropna(subset=["agent_id"])
+    agents = agents.set_index(["agent_id", "team_id"])["fcr"]
+    table = at.dataframe[0].value
+    assert "FCR" not in table.columns and label in table.columns
+    ids = {name: a for a, name in NAMES.items()}
+    team_ids = {name: t for t, name in TEAM_NAMES.items()}
+    compared = 0
+    for r in table.to_dict("records"):
+        key = (ids[r["Agent"]], team_ids[r.get("Team", next(iter(team_names.values())))])
+        want = agents.get(key)
+        if _blank(want):  # no eligible contact of that agent on that team in those days
+            assert _blank(r[label]), key
+        else:
+            assert r[label] == pytest.approx(want * 100), key
+            compared += 1
+    assert compared >= 2
+    teams = expected_by(path, start, end, keys=("team_id",)).set_index("team_id")["fcr"]
+    center = expected_by(path, start, end, keys=()).iloc[0]["fcr"]
+    team_table = at.dataframe[1].value.set_index("Team")
+    for team_id, name in team_names.items():
+        assert team_table.loc[name, label] == _show("fcr", teams[team_id]), name
+    assert team_table.loc["Center (all teams)", label] == _show("fcr", center)
+    assert team_table.loc["Center (all teams)", "AHT"] == _show(
+        "aht", expected_by(path, *_period_of(at), keys=()).iloc[0]["aht"]
+    )
+    assert any(c.value.startswith(f"{label}: FCR over the latest 7 days") for c in at.caption)
+
+
+def _period_of(at):
+    f = _filters(at)
+    return f.start_date, f.end_date
+
+
+def test_scorecard_ranks_by_the_closed_days_fcr(open_window_snapshot, monkeypatch):
+    monkeypatch.setenv("SWITCHBOARD_SERVING", str(open_window_snapshot))
+    at = _open(AppTest.from_file(APP, default_timeout=120))
+    f = _filters(at)
+    start, end = f.start_date - timedelta(days=7), f.end_date - timedelta(days=7)
+    at.selectbox(key="agents_rank_by").set_value("fcr").run()
+    assert not at.exception, at.exception
+    exp = expected_by(open_window_snapshot, start, end).dropna(subset=["agent_id", "fcr"])
+    assert exp["fcr"].nunique() >= 2  # a ranking that can be wrong
+    order = exp.sort_values("fcr", ascending=False)
+    table = at.dataframe[0].value.set_index(["Agent", "Team"])
+    n = len(order)
+    for rank, r in enumerate(order.itertuples(), start=1):
+        key = (NAMES[r.agent_id], TEAM_NAMES[r.team_id])
+        if key in table.index:
+            assert table.loc[key, "Center rank"] == f"{rank} / {n}", key
 
 
 def test_fcr_tile_of_a_supervisor_is_their_team_against_the_center(
@@ -580,3 +635,5 @@ def test_fcr_tile_of_a_supervisor_is_their_team_against_the_center(
     value, caption = _tile_and_caption(at, "FCR")
     assert value == _show("fcr", exp.loc["t1", "fcr"])
     assert caption.endswith(f"· center {_show('fcr', center)}")
+    # The scorecard and the Teams tab: their team's agents and team only, with the center.
+    _check_lagged_fcr_tables(at, open_window_snapshot, start, end, {"t1": TEAM_NAMES["t1"]})
