@@ -10,7 +10,10 @@ dozen queries, against 0.16 ms for a cursor, which also finds DuckDB's cache of 
 
 A new publish is a new file (another inode and mtime): the next query opens it in a database of
 its own, and the old file's database closes with its last cursor, so a query running during the
-swap finishes on the old file. Attached, not opened with ``duckdb.connect(path)``: DuckDB keeps
+swap finishes on the old file. A server nobody visits drops a replaced file's database within
+:data:`SWEEP_SECONDS` (:func:`release_replaced`, on a background thread): otherwise the old file
+(its disk space: a replaced file open in a process keeps its blocks) and the blocks DuckDB cached
+from it would stay until the next visitor. Attached, not opened with ``duckdb.connect(path)``: DuckDB keeps
 one database per path and process while any connection to it lives, and would hand out the
 replaced file again. Cached results are keyed on :func:`snapshot_version` (path, inode, mtime),
 so a new publish invalidates them at once.
@@ -19,6 +22,7 @@ so a new publish invalidates them at once.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -68,6 +72,11 @@ _DATABASES: dict[tuple[str, frozenset[str]], tuple[SnapshotVersion, duckdb.DuckD
 _LOCK = threading.Lock()
 
 
+# How often a server drops the databases of files that were published over (see the module doc).
+SWEEP_SECONDS = 60.0
+_SWEEPER: threading.Thread | None = None
+
+
 def _attach(path: Path, catalogs: frozenset[str]) -> tuple[duckdb.DuckDBPyConnection, str]:
     """An in-memory database with the file attached read-only under each catalog name (SQL
     compiled from a manifest parsed against a file of another stem names its catalog), else
@@ -96,9 +105,44 @@ def cursor(path: Path | str | None = None, catalogs: Collection[str] = ()) -> du
             # published again: the old file's database closes with its last cursor
             held = (version, *_attach(p, key[1]))
             _DATABASES[key] = held
+            _start_sweeper()
         con = held[1].cursor()
     con.execute(f'use "{held[2]}"')
     return con
+
+
+def _is_current(version: SnapshotVersion) -> bool:
+    try:
+        return snapshot_version(Path(version.path)) == version
+    except SnapshotMissingError:
+        return False
+
+
+def release_replaced() -> int:
+    """Drop the databases of files that were published over (or removed since); each closes with
+    its last cursor, so a query still running keeps its file until it ends. Returns how many."""
+    with _LOCK:
+        stale = [key for key, held in _DATABASES.items() if not _is_current(held[0])]
+        for key in stale:
+            del _DATABASES[key]
+    return len(stale)
+
+
+def _sweep_forever() -> None:
+    while True:
+        time.sleep(SWEEP_SECONDS)
+        try:
+            release_replaced()
+        except Exception:  # noqa: BLE001 - a failed stat must not end the sweeps
+            pass
+
+
+def _start_sweeper() -> None:
+    """Start the background sweeps once per process (called with _LOCK held)."""
+    global _SWEEPER
+    if _SWEEPER is None or not _SWEEPER.is_alive():
+        _SWEEPER = threading.Thread(target=_sweep_forever, name="snapshot-sweeper", daemon=True)
+        _SWEEPER.start()
 
 
 def release_databases() -> None:

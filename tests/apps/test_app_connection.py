@@ -72,3 +72,61 @@ def test_no_snapshot_yet_is_a_clear_error(tmp_path):
     with pytest.raises(connection.SnapshotMissingError, match="marts.duckdb"):
         with connection.connect(tmp_path / "marts.duckdb"):
             pass
+
+
+def _open_files_named(path) -> list[str]:
+    """The files this process holds open whose name is ``path`` (a replaced file: '... (deleted)')."""
+    fds = "/proc/self/fd"
+    out = []
+    for fd in os.listdir(fds):
+        try:
+            target = os.readlink(os.path.join(fds, fd))
+        except OSError:
+            continue
+        if target.startswith(str(path)) and not target.startswith(str(path) + "."):
+            out.append(target)
+    return out
+
+
+def test_a_replaced_file_is_let_go_without_a_query(tmp_path):
+    """An idle server must not hold a file that was published over: release_replaced (run every
+    SWEEP_SECONDS in the background) drops its database, and the file is closed."""
+    snap = tmp_path / "marts.duckdb"
+    publish(snap, 3)
+    with connection.connect(snap) as con:
+        assert con.execute("select count(*) from t").fetchone()[0] == 3
+    assert connection.release_replaced() == 0  # still the published file: kept open
+    assert _open_files_named(snap) == [str(snap)]
+    publish(snap, 7)
+    assert _open_files_named(snap) == [f"{snap} (deleted)"]  # the replaced file, still held
+    assert connection.release_replaced() == 1
+    assert _open_files_named(snap) == []
+    with connection.connect(snap) as con:  # the next query opens the new file
+        assert con.execute("select count(*) from t").fetchone()[0] == 7
+
+
+def test_a_query_running_when_the_file_is_let_go_finishes_on_it(tmp_path):
+    snap = tmp_path / "marts.duckdb"
+    publish(snap, 3)
+    running = connection.cursor(snap)
+    publish(snap, 7)
+    assert connection.release_replaced() == 1
+    assert running.execute("select count(*) from t").fetchone()[0] == 3
+    running.close()
+    assert _open_files_named(snap) == []
+
+
+def test_the_sweeps_run_in_the_background(tmp_path, monkeypatch):
+    import time
+
+    monkeypatch.setattr(connection, "SWEEP_SECONDS", 0.05)
+    monkeypatch.setattr(connection, "_SWEEPER", None)
+    snap = tmp_path / "marts.duckdb"
+    publish(snap, 3)
+    with connection.connect(snap) as con:
+        con.execute("select 1").fetchone()
+    publish(snap, 7)
+    deadline = time.monotonic() + 10
+    while _open_files_named(snap) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _open_files_named(snap) == []
