@@ -13,7 +13,7 @@ from apps.components.charts import PLOTLY_CONFIG
 from apps.components.filters import current_filters, describe_period
 from apps.components.metric_help import chart_toolbar, metric_tooltip
 from apps.queries import api, page_api
-from apps.queries.quality import QA_METRICS, SECTION_METRICS
+from apps.queries.quality import QA_METRICS, SECTION_METRICS, still_being_evaluated
 
 QA = pc.MetricSpec("qa_score", "QA score", "%", True)
 CRIT_RATE = pc.MetricSpec("qa_critical_failure_rate", "Critical-failure rate", "%", False)
@@ -89,6 +89,19 @@ with left:
                               height=300),
             config=PLOTLY_CONFIG, key="quality_trend_chart",
         )
+        thin, median = still_being_evaluated(trend)
+        if not thin.empty:
+            counts = [int(n) for n in thin["qa_evaluations"]]
+            so_far = ", ".join(
+                f"{pd.Timestamp(p):%a %d %b} ("
+                + (f"{n:,} evaluation{'' if n == 1 else 's'} so far)" if i == 0 else f"{n:,})")
+                for i, (p, n) in enumerate(zip(thin["period"], counts, strict=True))
+            )
+            st.caption(
+                f"Still being evaluated: {so_far}, against {median:,.0f} in the median {grain}. "
+                "QA reviews a contact some days after it and counts it on the contact's day, so "
+                f"the latest {grain}s' scores rest on few evaluations."
+            )
 with right:
     a, c = st.columns([3, 2], vertical_alignment="center")
     a.markdown("**By form section** · section score", help=metric_tooltip("qa_section_score"))

@@ -86,6 +86,28 @@ def qa_trend(
     return df.rename(columns={time: "period"})
 
 
+# QA reviews a contact some days after it happened, and the trend dates an evaluation by the
+# evaluated contact's day: the latest days hold only the evaluations done so far. A trailing day
+# (or week) with fewer evaluations than this share of the period's median is named under the
+# chart, so nobody reads its score as settled.
+THIN_SHARE = 1 / 3
+
+
+def still_being_evaluated(trend: pd.DataFrame) -> tuple[pd.DataFrame, float]:
+    """The trailing rows of ``trend`` (columns period, qa_evaluations; in period order) with fewer
+    evaluations than THIN_SHARE of the median row (never all of them), and that median; no rows
+    when the trend has fewer than three (no typical day to compare with)."""
+    counts = pd.to_numeric(trend["qa_evaluations"]).fillna(0)
+    if len(counts) < 3:
+        return trend.iloc[0:0], float("nan")
+    median = float(counts.median())
+    thin = (counts < THIN_SHARE * median).to_numpy()
+    n = 0
+    while n < len(thin) - 1 and thin[len(thin) - 1 - n]:
+        n += 1
+    return trend.iloc[len(trend) - n :], median
+
+
 def qa_by(
     layer: SemanticLayer,
     f: ServiceFilters,

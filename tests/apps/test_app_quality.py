@@ -325,3 +325,73 @@ def test_a_supervisor_sees_only_their_teams_agents(serving_env, layer):
     assert len(failures) == t1_failures
     assert set(failures["Team"]) == {"Care London"}
     assert set(failures["Agent"]) <= {"Ada Lovelace", "Alan Turing"}
+
+
+def test_still_being_evaluated_names_only_the_trailing_thin_periods():
+    from apps.queries.quality import still_being_evaluated
+
+    def thin(counts):
+        rows, median = still_being_evaluated(
+            pd.DataFrame({"period": range(len(counts)), "qa_evaluations": counts})
+        )
+        return list(rows["qa_evaluations"]), median
+
+    assert thin([50, 48, 52, 47, 10, 3]) == ([10, 3], 47.5)
+    assert thin([50, 3, 50, 49]) == ([], 49.5)  # a thin day inside the period is not "so far"
+    assert thin([50, 48, 40]) == ([], 48.0)
+    assert thin([0, 0, 0, 5]) == ([], 0.0)
+    assert thin([50, 2])[0] == []  # too few periods to call one typical
+
+
+@pytest.fixture(scope="module")
+def late_evaluations_snapshot(serving_fixture, tmp_path_factory) -> Path:
+    """The fixture snapshot as a morning's run leaves it when QA is behind: the last day's
+    contacts have one evaluation so far."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("late_evaluations")
+    path = folder / "warehouse.duckdb"
+    shutil.copyfile(serving_fixture.path, path)
+    shutil.copyfile(find_manifest(serving_fixture.path), folder / "semantic_manifest.json")
+    with duckdb.connect(str(path)) as con:
+        last = con.execute("select max(activity_date) from fct_qa_evaluations").fetchone()[0]
+        keep = con.execute(
+            "select min(evaluation_id) from fct_qa_evaluations where activity_date = ?", [last]
+        ).fetchone()[0]
+        con.execute(
+            "delete from fct_qa_evaluation_sections where evaluation_id in (select evaluation_id "
+            "from fct_qa_evaluations where activity_date = ? and evaluation_id <> ?)",
+            [last, keep],
+        )
+        con.execute(
+            "delete from fct_qa_evaluations where activity_date = ? and evaluation_id <> ?",
+            [last, keep],
+        )
+    return path
+
+
+def test_the_trend_names_the_days_still_being_evaluated(late_evaluations_snapshot, monkeypatch):
+    monkeypatch.setenv("SWITCHBOARD_SERVING", str(late_evaluations_snapshot))
+    at = _open()
+    f = _filters(at)
+    counts = dict(
+        _query(
+            late_evaluations_snapshot,
+            "select activity_date, count(*) from fct_qa_evaluations "
+            "where activity_date between ? and ? group by 1",
+            [f.start_date, f.end_date],
+        )
+    )
+    median = pd.Series(list(counts.values()))  # the days with an evaluation, as the chart
+    assert counts[f.end_date] == 1 and median.median() >= 3.5  # one, against a typical day
+    notes = [c.value for c in at.caption if c.value.startswith("Still being evaluated")]
+    assert notes == [
+        f"Still being evaluated: {f.end_date:%a %d %b} (1 evaluation so far), against "
+        f"{median.median():,.0f} in the median day. QA reviews a contact some days after it and "
+        "counts it on the contact's day, so the latest days' scores rest on few evaluations."
+    ]
+
+
+def test_no_still_being_evaluated_note_when_the_last_days_are_complete(serving_env):
+    at = _open()
+    assert not [c.value for c in at.caption if c.value.startswith("Still being evaluated")]
