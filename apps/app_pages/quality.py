@@ -155,32 +155,44 @@ with bl:
     )
 with br:
     a, c = st.columns([3, 2], vertical_alignment="center")
-    a.markdown("**Latest critical failures**", help=metric_tooltip("qa_critical_failures_metric"))
     failures = page_api.qa_critical_failures(f, access)
+    # one form in the list (the usual case): named in the heading, so the table keeps its width
+    # for the failure counts and scores instead of repeating the form on every row
+    forms = failures["form_id"].dropna().unique()
+    a.markdown(
+        "**Latest critical failures**" + (f" · form {forms[0]}" if len(forms) == 1 else ""),
+        help=metric_tooltip("qa_critical_failures_metric"),
+    )
     chart_toolbar(
         failures, "quality critical failures", ["qa_critical_failures_metric", "qa_score"],
         key="quality_failures", container=c, notes=FAILURE_NOTES,
     )
+    failure_table = pd.DataFrame(
+        {
+            "Date": failures["activity_date"],
+            "Agent": failures["agent_name"],
+            "Team": failures["team_name"],
+            "Form": failures["form_id"],
+            "Critical": failures["critical_failure_count"],
+            "Score before %": failures["score_pct_before_critical"],
+        }
+    )
+    if len(forms) == 1:
+        failure_table = failure_table.drop(columns=["Form"])
     st.dataframe(
-        pd.DataFrame(
-            {
-                "Date": failures["activity_date"],
-                "Agent": failures["agent_name"],
-                "Team": failures["team_name"],
-                "Form": failures["form_id"],
-                "Critical failed": failures["critical_failure_count"],
-                "Score before critical %": failures["score_pct_before_critical"],
-            }
-        ),
+        failure_table,
         hide_index=True, height=300, placeholder=fmt.DASH, key="quality_failures_table",
         column_config={
-            "Date": st.column_config.DateColumn(format="ddd D MMM"),
-            "Critical failed": st.column_config.NumberColumn(
+            # narrow enough for the two numbers to show beside them without scrolling
+            "Date": st.column_config.DateColumn(format="ddd D MMM", width=88),
+            "Agent": st.column_config.TextColumn(width=118),
+            "Team": st.column_config.TextColumn(width=140),
+            "Critical": st.column_config.NumberColumn(
                 format="localized",
                 help=metric_tooltip("qa_critical_failures_metric",
                                     "Here: the evaluation's failed critical questions."),
             ),
-            "Score before critical %": st.column_config.NumberColumn(
+            "Score before %": st.column_config.NumberColumn(
                 format="%.1f%%",
                 help=metric_tooltip("qa_score", "Here: the evaluation's score before the "
                                     "critical-failure rule set it to 0."),

@@ -129,8 +129,8 @@ def test_tiles_and_teams_equal_the_semantic_layer_and_plain_sql(serving_env, lay
         "order by activity_date desc, evaluated_at desc, evaluation_id",
         [start, end],
     )
-    assert failures["Critical failed"].tolist() == [r[0] for r in expected]
-    assert failures["Score before critical %"].tolist() == pytest.approx([r[1] for r in expected])
+    assert failures["Critical"].tolist() == [r[0] for r in expected]
+    assert failures["Score before %"].tolist() == pytest.approx([r[1] for r in expected])
 
 
 def test_trend_chart_equals_the_semantic_layer_and_plain_sql(serving_env, layer):
@@ -395,3 +395,54 @@ def test_the_trend_names_the_days_still_being_evaluated(late_evaluations_snapsho
 def test_no_still_being_evaluated_note_when_the_last_days_are_complete(serving_env):
     at = _open()
     assert not [c.value for c in at.caption if c.value.startswith("Still being evaluated")]
+
+
+def _failure_forms(path, f) -> set[str]:
+    return {
+        r[0]
+        for r in _query(
+            path,
+            "select distinct form_id from fct_qa_evaluations "
+            "where activity_date between ? and ? and has_critical_failure",
+            [f.start_date, f.end_date],
+        )
+    }
+
+
+def test_the_failure_list_names_its_one_form_in_the_heading(serving_env):
+    at = _open()
+    forms = _failure_forms(serving_env.path, _filters(at))
+    assert len(forms) == 1
+    assert "Form" not in at.dataframe[1].value.columns
+    headings = [m.value for m in at.markdown if m.value.startswith("**Latest critical failures**")]
+    assert headings == [f"**Latest critical failures** · form {forms.pop()}"]
+
+
+@pytest.fixture(scope="module")
+def two_forms_snapshot(serving_fixture, tmp_path_factory) -> Path:
+    """The fixture snapshot with one critically failed evaluation on another form."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("two_forms")
+    path = folder / "warehouse.duckdb"
+    shutil.copyfile(serving_fixture.path, path)
+    shutil.copyfile(find_manifest(serving_fixture.path), folder / "semantic_manifest.json")
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            "update fct_qa_evaluations set form_id = 'QA-CHAT-TEST' where evaluation_id = "
+            "(select evaluation_id from fct_qa_evaluations where has_critical_failure "
+            "order by activity_date desc, evaluation_id limit 1)"
+        )
+    return path
+
+
+def test_the_failure_list_shows_the_form_column_when_it_holds_several(
+    two_forms_snapshot, monkeypatch
+):
+    monkeypatch.setenv("SWITCHBOARD_SERVING", str(two_forms_snapshot))
+    at = _open()
+    forms = _failure_forms(two_forms_snapshot, _filters(at))
+    assert len(forms) == 2
+    assert set(at.dataframe[1].value["Form"]) == forms
+    headings = [m.value for m in at.markdown if m.value.startswith("**Latest critical failures**")]
+    assert headings == ["**Latest critical failures**"]
