@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import math
 import re
+from pathlib import Path
 
 import numpy as np
 
@@ -44,3 +45,18 @@ def traces(at, index: int) -> list[dict]:
 
     fig = pio.from_json(at.get("plotly_chart")[index].proto.spec, skip_invalid=True).to_dict()
     return plain(fig["data"])
+
+
+def copy_snapshot(serving_fixture, folder: Path) -> Path:
+    """A copy of the fixture snapshot with its semantic manifest, in ``folder`` (created), for a
+    test to change in place: the file keeps the stem ``warehouse``, the catalog the manifest's
+    SQL names. Returns the copy's path."""
+    import shutil
+
+    from apps.queries.semantic import find_manifest
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "warehouse.duckdb"
+    shutil.copyfile(serving_fixture.path, path)
+    shutil.copyfile(find_manifest(serving_fixture.path), folder / "semantic_manifest.json")
+    return path

@@ -18,6 +18,8 @@ import duckdb
 import pandas as pd
 import pytest
 
+from tests.apps.apptest_helpers import copy_snapshot
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
@@ -299,14 +301,7 @@ def open_window_snapshot(serving_fixture, tmp_path_factory) -> Path:
     """A copy of the fixture snapshot (with its manifest) as a pipeline run leaves it every
     morning: the last 7 days' contacts still have an open repeat window (not counted for FCR),
     and every fourth earlier contact was followed by a repeat contact (not resolved)."""
-    import shutil
-
-    from apps.queries.semantic import find_manifest
-
-    folder = tmp_path_factory.mktemp("open_repeat_windows")
-    path = folder / "warehouse.duckdb"  # the manifest's catalog is the file stem
-    shutil.copyfile(serving_fixture.path, path)
-    shutil.copyfile(find_manifest(serving_fixture.path), folder / "semantic_manifest.json")
+    path = copy_snapshot(serving_fixture, tmp_path_factory.mktemp("open_repeat_windows"))
     open_from = serving_fixture.last_day - timedelta(days=6)
     with duckdb.connect(str(path)) as con:
         con.execute(

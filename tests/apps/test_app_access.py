@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -43,6 +42,7 @@ from apps.queries.access import (
 )
 from apps.queries.filters import ServiceFilters
 from apps.queries.semantic import MetricQuery, date_range_filter, semantic_layer
+from tests.apps.apptest_helpers import copy_snapshot
 
 SUPERVISOR = AccessContext.supervisor("sup-t1", ["t1"])
 DIRECTOR = AccessContext.director()
@@ -332,14 +332,7 @@ def pii_env(serving_fixture, tmp_path, monkeypatch):
     the app points at it. Returns (path, filters of the app's default period, the survey id)."""
     from orchestration.contracts import get_table
 
-    folder = tmp_path / "serving"
-    folder.mkdir()
-    path = folder / "warehouse.duckdb"  # same stem: the manifest's catalog is "warehouse"
-    shutil.copyfile(serving_fixture.path, path)
-    shutil.copyfile(
-        Path(serving_fixture.path).parent / "semantic_manifest.json",
-        folder / "semantic_manifest.json",
-    )
+    path = copy_snapshot(serving_fixture, tmp_path / "serving")
     at = datetime(2024, 3, 29, 6, 0)  # newer than the fixture's rows: first in every list
     calls = get_table("acd", "calls")
     customers = get_table("crm", "customers")

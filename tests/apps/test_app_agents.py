@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import re
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,6 +36,7 @@ from apps.queries.semantic import (
     service_filters_where,
     sql_literal,
 )
+from tests.apps.apptest_helpers import copy_snapshot
 from tests.apps.auth_helpers import sign_in
 
 APP = str(Path(__file__).resolve().parents[2] / "apps" / "streamlit_app.py")
@@ -412,10 +412,7 @@ def test_a_supervisors_agent_trend_holds_only_the_days_on_their_team(app, servin
 def sales_snapshot(serving_fixture, tmp_path_factory) -> Path:
     """A copy of the fixture snapshot (with its manifest) where every other contact is a sales
     contact and every third converted, so sales conversion has values."""
-    folder = tmp_path_factory.mktemp("agents_sales")
-    path = folder / "warehouse.duckdb"  # the manifest's catalog is the file stem
-    shutil.copyfile(serving_fixture.path, path)
-    shutil.copyfile(find_manifest(serving_fixture.path), folder / "semantic_manifest.json")
+    path = copy_snapshot(serving_fixture, tmp_path_factory.mktemp("agents_sales"))
     with duckdb.connect(str(path)) as con:
         con.execute(
             "update fct_contacts set "

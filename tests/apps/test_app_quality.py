@@ -20,7 +20,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from apps.queries.semantic import MetricQuery, SemanticLayer, find_manifest, service_filters_where
-from tests.apps.apptest_helpers import toolbars, traces
+from tests.apps.apptest_helpers import copy_snapshot, toolbars, traces
 from tests.apps.auth_helpers import sign_in
 
 APP = str(Path(__file__).resolve().parents[2] / "apps" / "streamlit_app.py")
@@ -347,12 +347,7 @@ def test_still_being_evaluated_names_only_the_trailing_thin_periods():
 def late_evaluations_snapshot(serving_fixture, tmp_path_factory) -> Path:
     """The fixture snapshot as a morning's run leaves it when QA is behind: the last day's
     contacts have one evaluation so far."""
-    import shutil
-
-    folder = tmp_path_factory.mktemp("late_evaluations")
-    path = folder / "warehouse.duckdb"
-    shutil.copyfile(serving_fixture.path, path)
-    shutil.copyfile(find_manifest(serving_fixture.path), folder / "semantic_manifest.json")
+    path = copy_snapshot(serving_fixture, tmp_path_factory.mktemp("late_evaluations"))
     with duckdb.connect(str(path)) as con:
         last = con.execute("select max(activity_date) from fct_qa_evaluations").fetchone()[0]
         keep = con.execute(
@@ -421,12 +416,7 @@ def test_the_failure_list_names_its_one_form_in_the_heading(serving_env):
 @pytest.fixture(scope="module")
 def two_forms_snapshot(serving_fixture, tmp_path_factory) -> Path:
     """The fixture snapshot with one critically failed evaluation on another form."""
-    import shutil
-
-    folder = tmp_path_factory.mktemp("two_forms")
-    path = folder / "warehouse.duckdb"
-    shutil.copyfile(serving_fixture.path, path)
-    shutil.copyfile(find_manifest(serving_fixture.path), folder / "semantic_manifest.json")
+    path = copy_snapshot(serving_fixture, tmp_path_factory.mktemp("two_forms"))
     with duckdb.connect(str(path)) as con:
         con.execute(
             "update fct_qa_evaluations set form_id = 'QA-CHAT-TEST' where evaluation_id = "
