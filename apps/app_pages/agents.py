@@ -132,6 +132,11 @@ FCR_NOTE = (
 FCR_HELP = metric_tooltip("first_contact_resolution_rate") + (f" {FCR_NOTE}" if FCR_NOTE else "")
 
 
+def label(key: str) -> str:
+    """A metric's column label (FCR's names its closed days when they are not the range)."""
+    return fcr_label if key == "fcr" else BY_KEY[key].label
+
+
 def tile_note(key: str, ref) -> str:
     """The caption under a tile: the center (when the view is narrowed), AHT's components, or
     the middle half of the agents."""
@@ -181,8 +186,7 @@ with tab_cards:
         [m.key for m in RANKED],
         index=[m.key for m in RANKED].index("aht"),
         format_func=lambda k: (
-            (fcr_label if k == "fcr" else BY_KEY[k].label)
-            + (" (lower is better)" if BY_KEY[k].higher_is_better is False else "")
+            label(k) + (" (lower is better)" if BY_KEY[k].higher_is_better is False else "")
         ),
         key="agents_rank_by",
     )
@@ -264,11 +268,11 @@ with tab_cards:
                     **pct, help=metric_tooltip("sales_conversion_rate")
                 ),
                 "Team rank": st.column_config.TextColumn(
-                    help=f"Rank by {fcr_label if rank_key == 'fcr' else BY_KEY[rank_key].label} within the agent's team "
+                    help=f"Rank by {label(rank_key)} within the agent's team "
                     "(1 = best; agents with a value)."
                 ),
                 "Center rank": st.column_config.TextColumn(
-                    help=f"Rank by {fcr_label if rank_key == 'fcr' else BY_KEY[rank_key].label} among all agents of the center in "
+                    help=f"Rank by {label(rank_key)} among all agents of the center in "
                     "the sidebar's sites and lines of business (1 = best)."
                 ),
             },
@@ -329,9 +333,7 @@ with tab_teams:
         {
             "Team": rows["Team"],
             **{
-                (fcr_label if k == "fcr" else BY_KEY[k].label): rows[k].map(
-                    lambda v, k=k: show(k, v)
-                )
+                label(k): rows[k].map(lambda v, k=k: show(k, v))
                 for k in (
                     "handled",
                     "aht",
