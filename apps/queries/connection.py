@@ -13,10 +13,10 @@ its own, and the old file's database closes with its last cursor, so a query run
 swap finishes on the old file. A server nobody visits drops a replaced file's database within
 :data:`SWEEP_SECONDS` (:func:`release_replaced`, on a background thread): otherwise the old file
 (its disk space: a replaced file open in a process keeps its blocks) and the blocks DuckDB cached
-from it would stay until the next visitor. Attached, not opened with ``duckdb.connect(path)``: DuckDB keeps
-one database per path and process while any connection to it lives, and would hand out the
-replaced file again. Cached results are keyed on :func:`snapshot_version` (path, inode, mtime),
-so a new publish invalidates them at once.
+from it would stay until the next visitor. Attached, not opened with ``duckdb.connect(path)``:
+DuckDB keeps one database per path and process while any connection to it lives, and would hand
+out the replaced file again. Cached results are keyed on :func:`snapshot_version` (path, inode,
+mtime), so a new publish invalidates them at once.
 """
 
 from __future__ import annotations

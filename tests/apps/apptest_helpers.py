@@ -47,11 +47,13 @@ def traces(at, index: int) -> list[dict]:
     return plain(fig["data"])
 
 
-def copy_snapshot(serving_fixture, folder: Path) -> Path:
-    """A copy of the fixture snapshot with its semantic manifest, in ``folder`` (created), for a
-    test to change in place: the file keeps the stem ``warehouse``, the catalog the manifest's
-    SQL names. Returns the copy's path."""
+def copy_snapshot(serving_fixture, folder: Path, *changes: str | tuple[str, list]) -> Path:
+    """A copy of the fixture snapshot with its semantic manifest, in ``folder`` (created), with
+    ``changes`` run on it in order (SQL, or SQL and its parameters): the file keeps the stem
+    ``warehouse``, the catalog the manifest's SQL names. Returns the copy's path."""
     import shutil
+
+    import duckdb
 
     from apps.queries.semantic import find_manifest
 
@@ -59,4 +61,8 @@ def copy_snapshot(serving_fixture, folder: Path) -> Path:
     path = folder / "warehouse.duckdb"
     shutil.copyfile(serving_fixture.path, path)
     shutil.copyfile(find_manifest(serving_fixture.path), folder / "semantic_manifest.json")
+    with duckdb.connect(str(path)) as con:
+        for change in changes:
+            sql, params = (change, []) if isinstance(change, str) else change
+            con.execute(sql, params)
     return path

@@ -301,16 +301,17 @@ def open_window_snapshot(serving_fixture, tmp_path_factory) -> Path:
     """A copy of the fixture snapshot (with its manifest) as a pipeline run leaves it every
     morning: the last 7 days' contacts still have an open repeat window (not counted for FCR),
     and every fourth earlier contact was followed by a repeat contact (not resolved)."""
-    path = copy_snapshot(serving_fixture, tmp_path_factory.mktemp("open_repeat_windows"))
     open_from = serving_fixture.last_day - timedelta(days=6)
-    with duckdb.connect(str(path)) as con:
-        con.execute(
+    return copy_snapshot(
+        serving_fixture,
+        tmp_path_factory.mktemp("open_repeat_windows"),
+        (
             "update fct_contacts set is_fcr_window_complete = contact_date < ?, "
             "is_resolved_first_contact = contact_date < ? "
             "and cast(substr(contact_id, 2) as integer) % 4 <> 0",
             [open_from, open_from],
-        )
-    return path
+        ),
+    )
 
 
 def expected_kpis(fx: FixtureData, start: date, end: date, *, sites=(), queues=(), lobs=()) -> dict:

@@ -412,14 +412,13 @@ def test_a_supervisors_agent_trend_holds_only_the_days_on_their_team(app, servin
 def sales_snapshot(serving_fixture, tmp_path_factory) -> Path:
     """A copy of the fixture snapshot (with its manifest) where every other contact is a sales
     contact and every third converted, so sales conversion has values."""
-    path = copy_snapshot(serving_fixture, tmp_path_factory.mktemp("agents_sales"))
-    with duckdb.connect(str(path)) as con:
-        con.execute(
-            "update fct_contacts set "
-            "is_sales_contact = cast(substr(contact_id, 2) as integer) % 2 = 0, "
-            "has_order_within_window = cast(substr(contact_id, 2) as integer) % 3 = 0"
-        )
-    return path
+    return copy_snapshot(
+        serving_fixture,
+        tmp_path_factory.mktemp("agents_sales"),
+        "update fct_contacts set "
+        "is_sales_contact = cast(substr(contact_id, 2) as integer) % 2 = 0, "
+        "has_order_within_window = cast(substr(contact_id, 2) as integer) % 3 = 0",
+    )
 
 
 def test_sales_conversion_equals_the_semantic_layer_and_the_fixture_rows(

@@ -347,22 +347,19 @@ def test_still_being_evaluated_names_only_the_trailing_thin_periods():
 def late_evaluations_snapshot(serving_fixture, tmp_path_factory) -> Path:
     """The fixture snapshot as a morning's run leaves it when QA is behind: the last day's
     contacts have one evaluation so far."""
-    path = copy_snapshot(serving_fixture, tmp_path_factory.mktemp("late_evaluations"))
-    with duckdb.connect(str(path)) as con:
-        last = con.execute("select max(activity_date) from fct_qa_evaluations").fetchone()[0]
-        keep = con.execute(
-            "select min(evaluation_id) from fct_qa_evaluations where activity_date = ?", [last]
-        ).fetchone()[0]
-        con.execute(
-            "delete from fct_qa_evaluation_sections where evaluation_id in (select evaluation_id "
-            "from fct_qa_evaluations where activity_date = ? and evaluation_id <> ?)",
-            [last, keep],
-        )
-        con.execute(
-            "delete from fct_qa_evaluations where activity_date = ? and evaluation_id <> ?",
-            [last, keep],
-        )
-    return path
+    dropped = (
+        "select e.evaluation_id from fct_qa_evaluations as e inner join kept "
+        "on e.activity_date = kept.activity_date and e.evaluation_id <> kept.evaluation_id"
+    )
+    return copy_snapshot(
+        serving_fixture,
+        tmp_path_factory.mktemp("late_evaluations"),
+        "create temp table kept as select max(activity_date) as activity_date, "
+        "min(evaluation_id) as evaluation_id from fct_qa_evaluations "
+        "where activity_date = (select max(activity_date) from fct_qa_evaluations)",
+        f"delete from fct_qa_evaluation_sections where evaluation_id in ({dropped})",
+        f"delete from fct_qa_evaluations where evaluation_id in ({dropped})",
+    )
 
 
 def test_the_trend_names_the_days_still_being_evaluated(late_evaluations_snapshot, monkeypatch):
@@ -416,14 +413,13 @@ def test_the_failure_list_names_its_one_form_in_the_heading(serving_env):
 @pytest.fixture(scope="module")
 def two_forms_snapshot(serving_fixture, tmp_path_factory) -> Path:
     """The fixture snapshot with one critically failed evaluation on another form."""
-    path = copy_snapshot(serving_fixture, tmp_path_factory.mktemp("two_forms"))
-    with duckdb.connect(str(path)) as con:
-        con.execute(
-            "update fct_qa_evaluations set form_id = 'QA-CHAT-TEST' where evaluation_id = "
-            "(select evaluation_id from fct_qa_evaluations where has_critical_failure "
-            "order by activity_date desc, evaluation_id limit 1)"
-        )
-    return path
+    return copy_snapshot(
+        serving_fixture,
+        tmp_path_factory.mktemp("two_forms"),
+        "update fct_qa_evaluations set form_id = 'QA-CHAT-TEST' where evaluation_id = "
+        "(select evaluation_id from fct_qa_evaluations where has_critical_failure "
+        "order by activity_date desc, evaluation_id limit 1)",
+    )
 
 
 def test_the_failure_list_shows_the_form_column_when_it_holds_several(
