@@ -92,13 +92,17 @@ with left:
         thin, median = still_being_evaluated(trend)
         if not thin.empty:
             counts = [int(n) for n in thin["qa_evaluations"]]
-            so_far = ", ".join(
+            # the first count says what it counts, the next ones are bare numbers
+            first = next((i for i, n in enumerate(counts) if n), None)
+            days = ", ".join(
                 f"{pd.Timestamp(p):%a %d %b} ("
-                + (f"{n:,} evaluation{'' if n == 1 else 's'} so far)" if i == 0 else f"{n:,})")
+                + ("none yet" if n == 0 else f"{n:,} evaluation{'' if n == 1 else 's'} so far"
+                   if i == first else f"{n:,}")
+                + ")"
                 for i, (p, n) in enumerate(zip(thin["period"], counts, strict=True))
             )
             st.caption(
-                f"Still being evaluated: {so_far}, against {median:,.0f} in the median {grain}. "
+                f"Still being evaluated: {days}, against {median:,.0f} in the median {grain}. "
                 "QA reviews a contact some days after it and counts it on the contact's day, so "
                 f"the latest {grain}s' scores rest on few evaluations."
             )

@@ -82,11 +82,13 @@ def service_level_by_interval(
             ),
         )
     if target is not None:
-        fig.add_hline(
-            y=target * 100,
-            line={"color": TARGET_LINE, "dash": "dash", "width": 1.5},
-            annotation_text=f"Target {target * 100:.1f}%",
-            annotation_position="top left",
+        # The line spans the plot; its label is a legend entry beside the bar colours, because
+        # a label inside the plot sat on the first bars (most intervals reach the line).
+        line = {"color": TARGET_LINE, "dash": "dash", "width": 1.5}
+        fig.add_hline(y=target * 100, line=line)
+        fig.add_scatter(
+            x=[None], y=[None], mode="lines", line=line, name=f"Target {target * 100:.1f}%",
+            hoverinfo="skip",
         )
     fig.update_yaxes(title_text="Service level (%)", range=[0, 105], ticksuffix="%")
     fig.update_xaxes(

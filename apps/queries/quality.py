@@ -19,6 +19,7 @@ the teams the access context allows (apps.queries.access; no context = error).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import duckdb
@@ -78,12 +79,30 @@ def qa_kpis(layer: SemanticLayer, f: ServiceFilters, path: Path | str | None = N
 def qa_trend(
     layer: SemanticLayer, f: ServiceFilters, grain: str = "day", path: Path | str | None = None
 ) -> pd.DataFrame:
+    """QA per day (or week, starting Monday) of the period, one row for every day (week) of it:
+    a day with no evaluation yet has 0 evaluations and no score, so the latest days that QA has
+    not reached still show (the filters' end date is never after the snapshot's last day)."""
     time = f"metric_time__{grain}"
     df = layer.query(
         MetricQuery(metrics=QA_METRICS, group_by=(time,), where=qa_where(f), order_by=(time,)),
         path,
     )
-    return df.rename(columns={time: "period"})
+    return every_period(df.rename(columns={time: "period"}), f, grain)
+
+
+COUNT_METRICS = ("qa_evaluations", "qa_critical_failures_metric")
+
+
+def every_period(trend: pd.DataFrame, f: ServiceFilters, grain: str) -> pd.DataFrame:
+    """``trend`` (a ``period`` column) with a row for each day or week of ``f`` it lacks: counts
+    0, the other metrics null."""
+    first = f.start_date - timedelta(days=f.start_date.weekday()) if grain == "week" else f.start_date
+    periods = pd.date_range(first, f.end_date, freq="7D" if grain == "week" else "D", name="period")
+    out = trend.assign(period=pd.to_datetime(trend["period"])).set_index("period").reindex(periods)
+    for column in COUNT_METRICS:
+        if column in out:
+            out[column] = out[column].fillna(0)
+    return out.reset_index()
 
 
 # QA reviews a contact some days after it happened, and the trend dates an evaluation by the
@@ -95,12 +114,14 @@ THIN_SHARE = 1 / 3
 
 def still_being_evaluated(trend: pd.DataFrame) -> tuple[pd.DataFrame, float]:
     """The trailing rows of ``trend`` (columns period, qa_evaluations; in period order) with fewer
-    evaluations than THIN_SHARE of the median row (never all of them), and that median; no rows
-    when the trend has fewer than three (no typical day to compare with)."""
+    evaluations than THIN_SHARE of the median row with evaluations (never all of them; a row
+    with none counts as thin), and that median; no rows when the trend has fewer than three
+    (no typical day to compare with)."""
     counts = pd.to_numeric(trend["qa_evaluations"]).fillna(0)
-    if len(counts) < 3:
+    evaluated = counts[counts > 0]
+    if len(counts) < 3 or evaluated.empty:
         return trend.iloc[0:0], float("nan")
-    median = float(counts.median())
+    median = float(evaluated.median())
     thin = (counts < THIN_SHARE * median).to_numpy()
     n = 0
     while n < len(thin) - 1 and thin[len(thin) - 1 - n]:

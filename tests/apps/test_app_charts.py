@@ -26,8 +26,12 @@ def test_bars_are_coloured_by_target_with_colour_blind_safe_colours():
     assert list(bars["Below target"].x) == ["07:30"]
     assert bars["Meets target"].marker.color == charts.OKABE_ITO["blue"]
     assert bars["Below target"].marker.color == charts.OKABE_ITO["orange"]
-    # The target is drawn as a horizontal line at 80 %.
+    # The target is drawn as a horizontal line at 80 %, named in the legend, not in the plot
+    # (a label there sat on the first bars).
     assert [s.y0 for s in fig.layout.shapes] == [80.0]
+    assert not fig.layout.annotations
+    legend = [t.name for t in fig.data if t.showlegend is not False]
+    assert legend == ["Meets target", "Below target", "Target 80.0%"]
 
 
 def test_closed_hours_are_trimmed_but_empty_intervals_inside_the_day_are_kept():

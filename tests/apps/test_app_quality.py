@@ -339,8 +339,42 @@ def test_still_being_evaluated_names_only_the_trailing_thin_periods():
     assert thin([50, 48, 52, 47, 10, 3]) == ([10, 3], 47.5)
     assert thin([50, 3, 50, 49]) == ([], 49.5)  # a thin day inside the period is not "so far"
     assert thin([50, 48, 40]) == ([], 48.0)
-    assert thin([0, 0, 0, 5]) == ([], 0.0)
+    assert thin([0, 0, 0, 5]) == ([], 5.0)  # the median of the periods with evaluations
+    assert thin([50, 48, 52, 10, 0]) == ([10, 0], 49.0)  # none yet is the thinnest
+    assert thin([0, 0, 0])[0] == []
     assert thin([50, 2])[0] == []  # too few periods to call one typical
+
+
+def test_the_trend_has_every_day_or_week_of_the_period():
+    """A day QA has not reached yet is a row with 0 evaluations and no score (the chart showed
+    the period's days up to the last one with an evaluation, and a 7-day period as 6 days)."""
+    from datetime import date
+
+    from apps.queries.filters import ServiceFilters
+    from apps.queries.quality import every_period
+
+    got = pd.DataFrame(
+        {
+            "period": [date(2026, 11, 24), date(2026, 11, 26)],
+            "qa_score": [81.0, 84.0],
+            "qa_evaluations": [40, 38],
+            "qa_critical_failures_metric": [1, 0],
+            "qa_critical_failure_rate": [0.025, 0.0],
+        }
+    )
+    days = every_period(got, ServiceFilters(date(2026, 11, 24), date(2026, 11, 27)), "day")
+    assert [d.date() for d in days["period"]] == [date(2026, 11, d) for d in (24, 25, 26, 27)]
+    assert list(days["qa_evaluations"]) == [40, 0, 38, 0]
+    assert list(days["qa_critical_failures_metric"]) == [1, 0, 0, 0]
+    assert days["qa_score"].isna().tolist() == [False, True, False, True]
+    # weeks start on Monday, the week of the first day included
+    weeks = every_period(
+        got.assign(period=[date(2026, 11, 9), date(2026, 11, 23)]),
+        ServiceFilters(date(2026, 11, 11), date(2026, 11, 30)),
+        "week",
+    )
+    assert [d.date() for d in weeks["period"]] == [date(2026, 11, d) for d in (9, 16, 23, 30)]
+    assert list(weeks["qa_evaluations"]) == [40, 0, 38, 0]
 
 
 @pytest.fixture(scope="module")
@@ -382,6 +416,40 @@ def test_the_trend_names_the_days_still_being_evaluated(late_evaluations_snapsho
         f"{median.median():,.0f} in the median day. QA reviews a contact some days after it and "
         "counts it on the contact's day, so the latest days' scores rest on few evaluations."
     ]
+
+
+@pytest.fixture(scope="module")
+def no_evaluations_yet_snapshot(serving_fixture, tmp_path_factory) -> Path:
+    """The fixture snapshot with no evaluation yet of the last day's contacts."""
+    last = "(select max(activity_date) from fct_qa_evaluations)"
+    return copy_snapshot(
+        serving_fixture,
+        tmp_path_factory.mktemp("no_evaluations_yet"),
+        "delete from fct_qa_evaluation_sections where evaluation_id in (select evaluation_id "
+        f"from fct_qa_evaluations where activity_date = {last})",
+        f"delete from fct_qa_evaluations where activity_date = {last}",
+    )
+
+
+def test_a_last_day_without_evaluations_shows_on_the_chart_and_in_the_note(
+    no_evaluations_yet_snapshot, monkeypatch
+):
+    monkeypatch.setenv("SWITCHBOARD_SERVING", str(no_evaluations_yet_snapshot))
+    at = _open()
+    f = _filters(at)
+    assert not _query(
+        no_evaluations_yet_snapshot,
+        "select count(*) from fct_qa_evaluations where activity_date = ?",
+        [f.end_date],
+    )[0][0]
+    bars, line = traces(at, 0)
+    assert bars["x"][-1] == line["x"][-1] == f"{f.end_date:%a %d %b}"
+    assert len(bars["x"]) == f.days
+    assert bars["y"][-1] == 0 and line["y"][-1] is None
+    notes = [c.value for c in at.caption if c.value.startswith("Still being evaluated")]
+    assert len(notes) == 1 and notes[0].startswith(
+        f"Still being evaluated: {f.end_date:%a %d %b} (none yet), against "
+    )
 
 
 def test_no_still_being_evaluated_note_when_the_last_days_are_complete(serving_env):
