@@ -9,8 +9,8 @@ import streamlit as st
 from apps.components import formatting as fmt
 from apps.components import tables
 from apps.components.charts import PLOTLY_CONFIG
-from apps.components.download import csv_download_button
 from apps.components.filters import current_filters, describe_period
+from apps.components.metric_help import chart_toolbar
 from apps.queries import api
 from apps.queries import supervision as sv
 
@@ -82,10 +82,6 @@ with left:
             xaxis_title="agents",
         )
         st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG)
-    st.markdown("**Attrition and tenure by team**")
-    table = attrition.merge(tenure, on=["team_id", "team_name"], how="outer")
-    tables.show(table.drop(columns=["team_id"]))
-    csv_download_button(table, "attrition_tenure_by_team", key="workforce_dl_attrition")
 
 with right:
     st.markdown("**New-hire ramp** (AHT and QA by week since hire; dashed: agents past the ramp)")
@@ -128,8 +124,35 @@ with right:
             ),
         )
         st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG)
-    st.markdown("**Overtime and weekly hours by team**")
-    tables.show(overtime.drop(columns=["team_id"]))
+
+
+def titled_table(title: str, df, name: str, metrics: tuple[str, ...], key: str, notes: str = "") -> None:
+    """A full-width team table under its title, with the Definitions and CSV toolbar of every
+    other page's tables (side by side in half a page, seven or more columns were cut off)."""
+    a, c = st.columns([3, 2], vertical_alignment="center")
+    a.markdown(title)
+    chart_toolbar(df, name, metrics, key=key, container=c, notes=notes)
+    tables.show(df.drop(columns=["team_id"]))
+
+
+titled_table(
+    f"**Attrition and tenure by team** · {describe_period(f)}; tenure of the current roster",
+    attrition.merge(tenure, on=["team_id", "team_name"], how="outer"),
+    "attrition and tenure by team",
+    ("headcount", "hires", "leavers", "voluntary_leavers", "involuntary_leavers", "attrition_rate"),
+    "workforce_attrition",
+)
+titled_table(
+    f"**Overtime and weekly hours by team** · {describe_period(f)}",
+    overtime,
+    "overtime and weekly hours by team",
+    ("agent_timesheet_paid_seconds_metric",),
+    "workforce_overtime",
+    notes="From the timesheets (fct_timesheets) of the period: hours worked are paid hours, "
+    "overtime hours the part of them paid as overtime, overtime share = overtime / hours worked; "
+    "agent-weeks over the limit count an agent's ISO weeks with more paid hours than var "
+    "weekly_hours_limit (40); pending timesheets await approval.",
+)
 
 st.markdown("**Leave: pending requests and their staffing impact**")
 if leave.empty:

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from apps.queries import supervision as sv
 from apps.queries.access import AccessContext
+from tests.apps.apptest_helpers import toolbars
 from tests.apps.auth_helpers import sign_in
 from tests.supervision_demo import DEMO_END, build_demo
 
@@ -166,6 +167,14 @@ def test_workforce_page_renders_for_a_director(demo, monkeypatch):
     # no Plotly toolbar over the charts (apps.components.charts.PLOTLY_CONFIG, as on every page)
     charts = at.get("plotly_chart")
     assert charts and all(json.loads(c.proto.config).get("displayModeBar") is False for c in charts)
+    # the team tables have the toolbar of every page's tables: their metrics' definitions and a
+    # CSV of the rows shown (they were half-page wide, their last columns cut off, and only one
+    # had a CSV button)
+    bars = {help_text.split("“")[1].split("”")[0]: metrics for help_text, metrics in toolbars(at)}
+    assert {"attrition_rate", "leavers", "headcount"} <= bars["attrition and tenure by team"]
+    assert bars["overtime and weekly hours by team"] == {"agent_timesheet_paid_seconds_metric"}
+    titles = [m.value for m in at.markdown if m.value.startswith("**Attrition and tenure by team**")]
+    assert len(titles) == 1 and "current roster" in titles[0]
 
 
 @pytest.mark.parametrize("page", ["app_pages/my_team.py", "app_pages/workforce.py"])
