@@ -110,6 +110,12 @@ def _number(fmt: str):
     return st.column_config.NumberColumn(format=fmt)
 
 
+# Shares shown in percent with one decimal ("42.9%"): Streamlit's "percent" format gives each
+# value the decimals it happens to have ("0%", "42.94%", "152.08%" in one column). They are
+# multiplied by 100 for display only (the CSV keeps the fraction).
+PERCENT_COLUMNS = ("Attrition (ann.)", "Overtime share", "Team queue time lost")
+
+
 # display name -> st.column_config entry (a page may override one for its table)
 FORMATS = {
     "Starts": _date(),
@@ -122,16 +128,16 @@ FORMATS = {
     "Submitted": st.column_config.DatetimeColumn(format="D MMM HH:mm"),
     "Days waiting": _number("%.0f"),
     "Avg headcount": _number("%.1f"),
-    "Attrition (ann.)": _number("percent"),
+    "Attrition (ann.)": _number("%.1f%%"),
     "Mean tenure (y)": _number("%.1f"),
     "Median tenure (y)": _number("%.1f"),
-    "Overtime share": _number("percent"),
+    "Overtime share": _number("%.1f%%"),
     "Paid hours": _number("%.1f"),
     "Overtime hours": _number("%.1f"),
     "On-queue hours requested": _number("%.1f"),
     "Team on-queue hours": _number("%.1f"),
     "Scheduled on-queue hours": _number("%.1f"),
-    "Team queue time lost": _number("percent"),
+    "Team queue time lost": _number("%.1f%%"),
     "Handled contacts": _number("localized"),
     "Per 1,000 handled": _number("%.2f"),
     "Mean hours to resolve": _number("%.1f"),
@@ -147,6 +153,9 @@ def show(df: pd.DataFrame, *, container=None, column_config: dict | None = None,
     """``df`` as a full-width table in display names and formats (``column_config`` entries,
     keyed by display or raw name, override or add to ``FORMATS``)."""
     shown = labelled(df)
+    percent = [c for c in PERCENT_COLUMNS if c in shown.columns]
+    if percent:
+        shown = shown.assign(**{c: shown[c] * 100 for c in percent})
     config = {c: FORMATS[c] for c in shown.columns if c in FORMATS} | (column_config or {})
     (container or st).dataframe(
         shown, hide_index=True, width="stretch", column_config=config, **kwargs

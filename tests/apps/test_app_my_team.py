@@ -175,6 +175,15 @@ def test_workforce_page_renders_for_a_director(demo, monkeypatch):
     assert bars["overtime and weekly hours by team"] == {"agent_timesheet_paid_seconds_metric"}
     titles = [m.value for m in at.markdown if m.value.startswith("**Attrition and tenure by team**")]
     assert len(titles) == 1 and "current roster" in titles[0]
+    # shares in percent with one decimal, the same values as the query's fractions
+    f = at.session_state["service_filters"]
+    with duckdb.connect(str(demo.serving), read_only=True) as con:
+        expected = sv.attrition_by_team(con, AccessContext.director(), f.start_date, f.end_date)
+    shown = next(df for df in at.dataframe if "Attrition (ann.)" in df.value.columns)
+    assert json.loads(shown.proto.columns)["Attrition (ann.)"]["type_config"]["format"] == "%.1f%%"
+    by_team = dict(zip(shown.value["Team"], shown.value["Attrition (ann.)"], strict=True))
+    for team, rate in zip(expected["team_name"], expected["annualized_attrition"], strict=True):
+        assert by_team[team] == pytest.approx(rate * 100, nan_ok=True)
 
 
 @pytest.mark.parametrize("page", ["app_pages/my_team.py", "app_pages/workforce.py"])
