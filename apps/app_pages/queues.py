@@ -15,7 +15,7 @@ from apps.components.charts import PLOTLY_CONFIG
 from apps.components.filters import current_filters, current_options, describe_period
 from apps.components.metric_help import chart_toolbar, metric_tooltip
 from apps.queries import api, page_api
-from apps.queries.queues import QUEUE_METRICS, scoped
+from apps.queries.queues import QUEUE_METRICS, scoped, thin_points_note, without_thin_points
 
 SPECS = {
     "Service level": pc.MetricSpec("service_level", "Service level", "%", True),
@@ -154,12 +154,15 @@ with right:
     if profile.empty:
         st.info("No contacts offered in the selected queues and period.")
     else:
+        drawn, thin = without_thin_points(profile, spec.column)
         st.plotly_chart(
-            pc.lines(profile, spec, x="interval", series="queue_name",
+            pc.lines(drawn, spec, x="interval", series="queue_name",
                      x_title="Interval start (site local time)",
                      target=target if spec.column == "service_level" else None, height=330),
             config=PLOTLY_CONFIG, key="queues_lines_chart",
         )
+        if not thin.empty:
+            st.caption(thin_points_note(thin, spec.column))
 
 # --- drill into a day -------------------------------------------------------------------------
 days = [f.end_date - timedelta(days=n) for n in range(f.days)]

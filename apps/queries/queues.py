@@ -89,6 +89,49 @@ def interval_profile_by_queue(
     return df.rename(columns={"queue__queue_name": "queue_name", INTERVAL: "interval"})
 
 
+# A rate over fewer contacts than this moves by 10 points or more with one contact: the lines of
+# the interval of day leave such a point out and the page names it (at a year of a 500-seat
+# center, the 20:00 interval after closing held 1-6 contacts a week per queue, all abandoned,
+# and every queue's line fell to 0% there).
+MIN_PROFILE_CONTACTS = 10
+# the contacts a queue metric is a rate over (a count is never left out)
+RATE_BASE = {
+    "service_level": "offered_contacts",
+    "abandonment_rate": "offered_contacts",
+    "average_speed_of_answer": "answered_contacts",
+}
+
+
+def without_thin_points(
+    profile: pd.DataFrame, metric: str, minimum: int | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``profile`` with ``metric`` blanked where it is a rate over fewer than ``minimum``
+    (default MIN_PROFILE_CONTACTS) contacts (RATE_BASE), and the rows blanked."""
+    minimum = MIN_PROFILE_CONTACTS if minimum is None else minimum
+    base = RATE_BASE.get(metric)
+    if base is None or profile.empty:
+        return profile, profile.iloc[0:0]
+    thin = (profile[base].fillna(0) < minimum) & profile[metric].notna()
+    return profile.assign(**{metric: profile[metric].mask(thin)}), profile[thin]
+
+
+def thin_points_note(thin: pd.DataFrame, metric: str, minimum: int | None = None) -> str:
+    """The caption naming the points ``without_thin_points`` left out, by interval."""
+    minimum = MIN_PROFILE_CONTACTS if minimum is None else minimum
+    base = RATE_BASE[metric]
+    parts = []
+    for interval, rows in thin.groupby("interval", sort=True):
+        lo, hi = int(rows[base].min()), int(rows[base].max())
+        counts = f"{lo}" if lo == hi else f"{lo}–{hi}"
+        queues = f"{len(rows)} queues" if len(rows) > 1 else str(rows["queue_name"].iloc[0])
+        parts.append(f"{interval} ({queues}, {counts} {base.split('_')[0]})")
+    shown = ", ".join(parts[:4]) + (f" and {len(parts) - 4} more intervals" if len(parts) > 4 else "")
+    return (
+        f"Not drawn: {shown}. A rate over fewer than {minimum} contacts in the period moves by "
+        "10 points or more with one contact; the heat map and the CSV keep every interval."
+    )
+
+
 def day_intervals(
     layer: SemanticLayer, f: ServiceFilters, day: date, path: Path | str | None = None
 ) -> pd.DataFrame:

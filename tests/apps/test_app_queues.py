@@ -90,6 +90,10 @@ def _sums(path, start, end, queues=(), group=""):
 
 @pytest.fixture
 def at(serving_env):
+    return _open_queues()
+
+
+def _open_queues():
     at = sign_in(AppTest.from_file(APP, default_timeout=120))
     at.run()
     at.switch_page(PAGE).run()
@@ -367,3 +371,56 @@ def test_every_chart_and_table_offers_definitions_and_a_csv(at, serving_env):
     assert [m[0] for _, m in _toolbars(at)[:3]] == ["abandonment_rate"] * 3
     text = " ".join(m.value for m in at.markdown)
     assert "sum(sl_numerator) / sum(sl_denominator)" in text  # service_level's catalog formula
+
+
+def test_thin_points_are_left_out_of_the_lines_and_named():
+    from apps.queries.queues import thin_points_note, without_thin_points
+
+    profile = pd.DataFrame(
+        {
+            "queue_name": ["A", "A", "B", "B", "C"],
+            "interval": ["19:30", "20:00", "19:30", "20:00", "20:00"],
+            "offered_contacts": [377, 6, 348, 1, 0],
+            "answered_contacts": [349, 0, 343, 0, 0],
+            "service_level": [0.59, 0.0, 0.89, 0.0, None],
+            "average_speed_of_answer": [12.0, None, 8.0, None, None],
+        }
+    )
+    drawn, thin = without_thin_points(profile, "service_level")
+    assert drawn["service_level"].isna().tolist() == [False, True, False, True, True]
+    assert list(thin["queue_name"]) == ["A", "B"]  # C had nothing to draw
+    assert thin_points_note(thin, "service_level").startswith(
+        "Not drawn: 20:00 (2 queues, 1–6 offered). A rate over fewer than 10 contacts"
+    )
+    # ASA is a rate over answered contacts; a count is never left out
+    assert without_thin_points(profile, "average_speed_of_answer")[1].empty
+    assert without_thin_points(profile, "offered_contacts")[0] is profile
+
+
+def test_the_lines_leave_out_points_on_few_contacts(serving_env, layer, monkeypatch):
+    """With the minimum raised above some of the fixture's queue x interval counts, exactly
+    those points are not drawn, and the caption names their intervals."""
+    import apps.queries.queues as queues
+
+    f_at = _open_queues()
+    f = _filters(f_at)
+    sem = _semantic(layer, serving_env, f, ("queue__queue_name", INTERVAL))
+    offered = {(q, t): o for q, t, o, *_ in _rows(sem)}
+    with_sl = {(q, t) for q, t, _o, _a, _b, sl, *_ in _rows(sem) if sl is not None}
+    minimum = sorted(offered.values())[len(offered) // 4]  # a quarter of the points are thin
+    monkeypatch.setattr(queues, "MIN_PROFILE_CONTACTS", minimum)
+    at = _open_queues()
+    fig = _figure(at, 1)
+    thin = set()
+    for trace in fig["data"]:
+        for x, y in zip(trace["x"], trace["y"], strict=True):
+            if offered.get((trace["name"], x), 0) < minimum:
+                assert y is None
+                if (trace["name"], x) in with_sl:
+                    thin.add(x)
+            else:
+                assert y is not None
+    assert thin
+    notes = [c.value for c in at.caption if c.value.startswith("Not drawn: ")]
+    assert len(notes) == 1 and f"fewer than {minimum} contacts" in notes[0]
+    assert all(x in notes[0] for x in sorted(thin)[:4])
