@@ -128,7 +128,8 @@ def thin_points_note(thin: pd.DataFrame, metric: str, minimum: int | None = None
     shown = ", ".join(parts[:4]) + (f" and {len(parts) - 4} more intervals" if len(parts) > 4 else "")
     return (
         f"Not drawn: {shown}. A rate over fewer than {minimum} contacts in the period moves by "
-        "10 points or more with one contact; the heat map and the CSV keep every interval."
+        f"{100 / minimum:.0f} points or more with one contact; the heat map and the CSV keep "
+        "every interval."
     )
 
 
