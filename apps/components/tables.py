@@ -128,16 +128,13 @@ FORMATS = {
     "Submitted": st.column_config.DatetimeColumn(format="D MMM HH:mm"),
     "Days waiting": _number("%.0f"),
     "Avg headcount": _number("%.1f"),
-    "Attrition (ann.)": _number("%.1f%%"),
     "Mean tenure (y)": _number("%.1f"),
     "Median tenure (y)": _number("%.1f"),
-    "Overtime share": _number("%.1f%%"),
     "Paid hours": _number("%.1f"),
     "Overtime hours": _number("%.1f"),
     "On-queue hours requested": _number("%.1f"),
     "Team on-queue hours": _number("%.1f"),
     "Scheduled on-queue hours": _number("%.1f"),
-    "Team queue time lost": _number("%.1f%%"),
     "Handled contacts": _number("localized"),
     "Per 1,000 handled": _number("%.2f"),
     "Mean hours to resolve": _number("%.1f"),
@@ -146,6 +143,7 @@ FORMATS = {
     "95% CI high": _number("%.3f"),
     "Mean score (%)": _number("%.1f"),
     "Deviation from others (points)": _number("%+.1f"),
+    **{c: _number("%.1f%%") for c in PERCENT_COLUMNS},
 }
 
 
