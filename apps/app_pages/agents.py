@@ -9,7 +9,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from apps.components import charts
+from apps.components import charts, tables
 from apps.components import formatting as fmt
 from apps.components.charts import PLOTLY_CONFIG
 from apps.components.filters import current_filters, describe_period
@@ -237,7 +237,7 @@ with tab_cards:
         st.dataframe(
             table,
             hide_index=True,
-            height=min(38 + 35 * len(table), 390),
+            height=tables.fitted_height(len(table), 390),
             placeholder=fmt.DASH,
             column_config={
                 "Agent": st.column_config.TextColumn(pinned=True),

@@ -9,6 +9,7 @@ import streamlit as st
 
 from apps.components import formatting as fmt
 from apps.components import page_charts as pc
+from apps.components import tables
 from apps.components.charts import PLOTLY_CONFIG
 from apps.components.filters import current_filters, current_options, describe_period
 from apps.components.metric_help import chart_toolbar, metric_tooltip
@@ -129,9 +130,7 @@ with right:
     st.dataframe(
         table,
         hide_index=True,
-        # as tall as its rows (35 px each under a 38 px header), up to 300 px: five queues
-        # left three empty rows under a fixed height
-        height=min(300, 40 + 35 * max(len(table), 1)),
+        height=tables.fitted_height(len(table)),
         placeholder=fmt.DASH,
         key="voice_by_table",
         column_config={
@@ -205,7 +204,7 @@ with cr:
     st.dataframe(
         worst_table,
         hide_index=True,
-        height=320,
+        height=tables.fitted_height(len(worst_table), 320),
         placeholder=fmt.DASH,
         key="voice_worst_table",
         column_config={

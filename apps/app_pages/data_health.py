@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from apps.components import formatting as fmt
+from apps.components import tables
 from apps.components.download import csv_download_button
 from apps.queries import api, page_api
 
@@ -113,7 +114,8 @@ with left:
                 "Quarantined": fresh["rows_quarantined"],
             }
         ),
-        hide_index=True, height=300, placeholder=fmt.DASH, key="health_fresh_table",
+        hide_index=True, height=tables.fitted_height(len(fresh)), placeholder=fmt.DASH,
+        key="health_fresh_table",
         column_config={
             "Last delivery": st.column_config.DatetimeColumn(format="D MMM HH:mm"),
             "Rows loaded": st.column_config.NumberColumn(format="localized"),
@@ -143,7 +145,7 @@ with right:
                     "Evaluated": checks["evaluated_at"],
                 }
             ),
-            hide_index=True, height=300, key="health_checks_table",
+            hide_index=True, height=tables.fitted_height(len(checks)), key="health_checks_table",
             column_config={
                 "Evaluated": st.column_config.DatetimeColumn(format="D MMM HH:mm"),
                 "Rows": st.column_config.NumberColumn(format="localized",
@@ -189,7 +191,7 @@ with ql:
                 "Files": qcounts["files"],
             }
         ),
-        hide_index=True, height=250, key="health_qcounts_table",
+        hide_index=True, height=tables.fitted_height(len(qcounts), 250), key="health_qcounts_table",
     )
 with qr:
     latest = page_api.health_latest_quarantined(access)
@@ -210,7 +212,8 @@ with qr:
                 "Raw line": latest["raw_line"],  # empty unless the role may see it
             }
         ),
-        hide_index=True, height=250, placeholder=fmt.DASH, key="health_qrows_table",
+        hide_index=True, height=tables.fitted_height(len(latest), 250), placeholder=fmt.DASH,
+        key="health_qrows_table",
     )
 
 a, c = st.columns([9.4, 0.6], vertical_alignment="center")
@@ -235,7 +238,7 @@ st.dataframe(
             "Message": accounting["message"],
         }
     ),
-    hide_index=True, height=300, key="health_accounting_table",
+    hide_index=True, height=tables.fitted_height(len(accounting)), key="health_accounting_table",
     column_config={
         "Loaded at": st.column_config.DatetimeColumn(format="D MMM HH:mm"),
         "Read": st.column_config.NumberColumn(format="localized"),

@@ -5,6 +5,7 @@ the numbers come from apps.queries.api (MetricFlow-compiled SQL on the snapshot)
 import pandas as pd
 import streamlit as st
 
+from apps.components import tables
 from apps.components.filters import current_filters, describe_period
 from apps.queries import api
 from apps.queries.semantic import MetricQuery, date_range_filter
@@ -130,4 +131,4 @@ if saved:
     except Exception as exc:
         st.warning(f"Not available on this snapshot: {str(exc).splitlines()[0][:300]}")
     else:
-        st.dataframe(result, hide_index=True, height=320)
+        st.dataframe(result, hide_index=True, height=tables.fitted_height(len(result), 320))

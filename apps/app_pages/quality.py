@@ -9,6 +9,7 @@ import streamlit as st
 
 from apps.components import formatting as fmt
 from apps.components import page_charts as pc
+from apps.components import tables
 from apps.components.charts import PLOTLY_CONFIG
 from apps.components.filters import current_filters, describe_period
 from apps.components.metric_help import chart_toolbar, metric_tooltip
@@ -121,7 +122,7 @@ with right:
         )
         st.plotly_chart(
             pc.hbar(shown, SECTION, y="label", y_title="Form · section",
-                    height=max(300, min(300, 28 * len(shown) + 80))),
+                    height=max(300, 28 * len(shown) + 80)),
             config=PLOTLY_CONFIG, key="quality_sections_chart",
         )
 
@@ -146,7 +147,8 @@ with bl:
     if by == "Agent":
         table.insert(1, "Team", rows["team_id"])
     st.dataframe(
-        table, hide_index=True, height=300, placeholder=fmt.DASH, key="quality_by_table",
+        table, hide_index=True, height=tables.fitted_height(len(table)), placeholder=fmt.DASH,
+        key="quality_by_table",
         column_config={
             "QA %": st.column_config.NumberColumn(format="%.1f%%", help=metric_tooltip("qa_score")),
             "Evaluations": st.column_config.NumberColumn(format="localized",
@@ -185,7 +187,8 @@ with br:
         failure_table = failure_table.drop(columns=["Form"])
     st.dataframe(
         failure_table,
-        hide_index=True, height=300, placeholder=fmt.DASH, key="quality_failures_table",
+        hide_index=True, height=tables.fitted_height(len(failure_table)), placeholder=fmt.DASH,
+        key="quality_failures_table",
         column_config={
             # narrow enough for the two numbers to show beside them without scrolling
             "Date": st.column_config.DateColumn(format="ddd D MMM", width=88),

@@ -8,7 +8,7 @@ from datetime import timedelta
 import plotly.graph_objects as go
 import streamlit as st
 
-from apps.components.charts import PLOTLY_CONFIG
+from apps.components.charts import PLOTLY_CONFIG, reference_line
 from apps.components.filters import current_filters
 from apps.components.metric_help import chart_toolbar
 from apps.queries import staffing as q
@@ -414,7 +414,7 @@ with calc_tab:
     fig.add_scatter(
         x=curve["agents"], y=curve["sl_erlang_a"] * 100, name="Erlang A", mode="lines+markers"
     )
-    fig.add_hline(y=target, line_dash="dot", annotation_text="target")
+    reference_line(fig, target, f"Target {target:.1f}%")
     fig.update_layout(
         height=340,
         xaxis_title="agents",

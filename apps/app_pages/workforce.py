@@ -8,7 +8,7 @@ import streamlit as st
 
 from apps.components import formatting as fmt
 from apps.components import tables
-from apps.components.charts import PLOTLY_CONFIG
+from apps.components.charts import PLOTLY_CONFIG, reference_line
 from apps.components.filters import current_filters, describe_period
 from apps.components.metric_help import chart_toolbar
 from apps.queries import api
@@ -104,7 +104,7 @@ with right:
             )
         )
         if bench.get("aht_seconds"):
-            fig.add_hline(y=bench["aht_seconds"], line_dash="dash", annotation_text="tenured AHT")
+            reference_line(fig, bench["aht_seconds"], f"Tenured AHT ({bench['aht_seconds']:.0f} s)")
         fig.update_layout(
             height=260,
             margin=dict(l=10, r=10, t=10, b=10),

@@ -25,6 +25,23 @@ MISSES_TARGET = OKABE_ITO["orange"]
 TARGET_LINE = OKABE_ITO["black"]
 
 
+def reference_line(
+    fig: go.Figure, value: float, label: str, *, vertical: bool = False, dash: str = "dash"
+) -> None:
+    """A line across the plot at ``value`` (plot units: percent as 80.0) named in the legend,
+    the one way every chart of the app marks a target or benchmark. Not a label inside the plot:
+    there it sat on the data (the first bars of the Overview's interval chart and of the Queues
+    day chart, the lines of the Quality trend)."""
+    line = {"color": TARGET_LINE, "dash": dash, "width": 1.5}
+    if vertical:
+        fig.add_vline(x=value, line=line)
+    else:
+        fig.add_hline(y=value, line=line)
+    fig.add_scatter(
+        x=[None], y=[None], mode="lines", line=line, name=label, hoverinfo="skip", showlegend=True
+    )
+
+
 def _layout(fig: go.Figure, height: int) -> go.Figure:
     fig.update_layout(
         height=height,
@@ -82,14 +99,7 @@ def service_level_by_interval(
             ),
         )
     if target is not None:
-        # The line spans the plot; its label is a legend entry beside the bar colours, because
-        # a label inside the plot sat on the first bars (most intervals reach the line).
-        line = {"color": TARGET_LINE, "dash": "dash", "width": 1.5}
-        fig.add_hline(y=target * 100, line=line)
-        fig.add_scatter(
-            x=[None], y=[None], mode="lines", line=line, name=f"Target {target * 100:.1f}%",
-            hoverinfo="skip",
-        )
+        reference_line(fig, target * 100, f"Target {target * 100:.1f}%")
     fig.update_yaxes(title_text="Service level (%)", range=[0, 105], ticksuffix="%")
     fig.update_xaxes(
         title_text="Interval start (site local time)",

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from apps.components.charts import OKABE_ITO, TARGET_LINE, _layout
+from apps.components.charts import OKABE_ITO, _layout, reference_line
 from apps.components.formatting import fmt_mmss
 
 # Okabe-Ito order for categorical series (black last: it is the target line's colour).
@@ -128,12 +128,7 @@ def _target_line(fig: go.Figure, spec: MetricSpec, target: float | None) -> None
     if target is None:
         return
     y = target * 100 if spec.unit == "%" else target
-    fig.add_hline(
-        y=y,
-        line={"color": TARGET_LINE, "dash": "dash", "width": 1.5},
-        annotation_text=f"Target {spec.fmt(y)}",
-        annotation_position="top left",
-    )
+    reference_line(fig, y, f"Target {spec.fmt(y)}")
 
 
 # The smallest y span a rate or score axis shows, and the scale's bounds: Plotly's autorange
@@ -258,8 +253,7 @@ def bars_with_line(
 
 
 def hbar(
-    df: pd.DataFrame, spec: MetricSpec, *, y: str, y_title: str, height: int = 300,
-    target: float | None = None,
+    df: pd.DataFrame, spec: MetricSpec, *, y: str, y_title: str, height: int = 300
 ) -> go.Figure:
     """Horizontal bars (e.g. QA score per form section), lowest first at the top."""
     values = spec.plot_values(df[spec.column])
@@ -270,9 +264,6 @@ def hbar(
             hovertemplate=f"%{{y}}<br>{spec.label} %{{text}}<extra></extra>",
         )
     )
-    if target is not None:
-        fig.add_vline(x=target, line={"color": TARGET_LINE, "dash": "dash", "width": 1.5},
-                      annotation_text=f"Target {spec.fmt(target)}")
     fig.update_xaxes(title_text=spec.axis_title(), **({"ticksuffix": "%"} if spec.unit == "%" else {}))
     fig.update_yaxes(title_text=y_title, autorange="reversed", type="category")
     return _layout(fig, height)

@@ -147,6 +147,16 @@ FORMATS = {
 }
 
 
+# st.dataframe's rows are 35 px under a ~38 px header (40 leaves no scroll bar for one row).
+ROW_PX, HEADER_PX = 35, 40
+
+
+def fitted_height(rows: int, max_px: int = 300) -> int:
+    """A table's height in pixels: as tall as its ``rows``, up to ``max_px`` (then it scrolls).
+    A fixed height left empty rows under a short table (five queues, six teams)."""
+    return min(max_px, HEADER_PX + ROW_PX * max(rows, 1))
+
+
 def show(df: pd.DataFrame, *, container=None, column_config: dict | None = None, **kwargs) -> None:
     """``df`` as a full-width table in display names and formats (``column_config`` entries,
     keyed by display or raw name, override or add to ``FORMATS``)."""

@@ -157,11 +157,19 @@ SCROLLED_JS = (
 )
 # Ready: rendered, and the headline exists (tiles or title drawn, not a skeleton).
 HEADLINE_READY_JS = f"!!({HEADLINE_JS})"
+# Every table's drawn height and its grid's row count (the header is a row of aria-rowcount).
+TABLES_JS = """Array.from(document.querySelectorAll('[data-testid="stDataFrame"]')).map(e => {
+  const grid = e.querySelector('[aria-rowcount]');
+  return {height: e.getBoundingClientRect().height,
+          rows: grid ? Number(grid.getAttribute('aria-rowcount')) - 1 : null};
+})"""
 PAGE_STATE_JS = (
     "({errors: Array.from(document.querySelectorAll('[data-testid=\"stAlertContentError\"]'))"
     f".map(e => e.innerText), headline: {HEADLINE_JS}, scrolled: {SCROLLED_JS}, "
-    "viewport: window.innerHeight})"
+    f"viewport: window.innerHeight, tables: {TABLES_JS}}})"
 )
+# st.dataframe's rows are 35 px under a 38 px header (apps.components.tables.fitted_height).
+ROW_PX, HEADER_PX = 35, 40
 
 
 def _assert_headline_in_view(state: dict, page: str, shot: Path) -> None:
@@ -196,6 +204,13 @@ def test_page_renders_signed_in_without_an_exception_and_shows_its_headline(
     state = result.collected
     assert state["errors"] == [], f"error boxes on {url_path}: {state['errors']}"
     _assert_headline_in_view(state, url_path, out)
+    # No table is taller than its rows: a fixed height left empty rows under a short table.
+    # (a table in a hidden tab has no box, and one whose grid is not drawn yet no row count)
+    for table in (t for t in state["tables"] if t["height"] > 0 and t["rows"] is not None):
+        assert table["height"] <= HEADER_PX + ROW_PX * max(table["rows"], 1) + 2, (
+            f"{url_path}: a table of {table['rows']} rows is {table['height']:.0f} px tall "
+            f"(empty rows under it); see {out}"
+        )
     if url_path == "overview":
         assert state["headline"]["kind"] == "metric", state["headline"]
     assert out.stat().st_size > 10_000

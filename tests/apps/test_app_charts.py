@@ -73,3 +73,34 @@ def test_the_bar_axis_of_a_bars_and_line_chart_has_round_ticks_of_its_own():
     df = pd.DataFrame({"day": ["a", "b"], "qa_evaluations": [69, 12], "qa_score": [0.85, 0.75]})
     fig = pc.bars_with_line(df, evals, qa, x="day", x_title="day")
     assert fig.layout.yaxis2.tickmode == "auto" and fig.layout.yaxis2.overlaying == "y"
+
+
+def _target_entries(fig):
+    """The legend entries of dashed black lines, and the plot's text annotations."""
+    entries = [
+        t.name for t in fig.data
+        if t.type == "scatter" and t.line.dash == "dash" and t.line.color == charts.TARGET_LINE
+    ]
+    return entries, [a.text for a in fig.layout.annotations]
+
+
+def test_every_chart_names_its_target_in_the_legend_not_inside_the_plot():
+    """One way to mark a target (charts.reference_line): a dashed line across the plot and a
+    legend entry. A label inside the plot sat on the data (the first bars of the Queues day
+    chart, the lines of the Quality trend)."""
+    sl = pc.MetricSpec("service_level", "Service level", "%", True)
+    qa = pc.MetricSpec("qa_score", "QA score", "%", True)
+    evals = pc.MetricSpec("qa_evaluations", "Evaluations", "evaluations", None)
+    df = pd.DataFrame({"day": ["a", "b"], "service_level": [0.7, 0.9], "queue": ["q1", "q1"],
+                       "qa_evaluations": [5, 6], "qa_score": [0.8, 0.9]})
+    one_line = pc.lines(df, sl, x="day", series=None, x_title="day", target=0.8)
+    per_queue = pc.lines(df, sl, x="day", series="queue", x_title="day", target=0.8)
+    with_bars = pc.bars_with_line(df, evals, qa, x="day", x_title="day", target=0.85)
+    intervals = charts.service_level_by_interval(_intervals([5, 5], [0.9, 0.5]), 0.8)
+    for fig, label, y in [(one_line, "Target 80.0%", 80.0), (per_queue, "Target 80.0%", 80.0),
+                          (with_bars, "Target 85.0%", 85.0), (intervals, "Target 80.0%", 80.0)]:
+        assert _target_entries(fig) == ([label], [])
+        assert [s.y0 for s in fig.layout.shapes] == [y]
+    # the series of a per-queue chart stay in the legend beside the target
+    assert [t.name for t in per_queue.data if t.showlegend] == ["q1", "Target 80.0%"]
+    assert _target_entries(pc.lines(df, sl, x="day", series=None, x_title="day")) == ([], [])

@@ -251,7 +251,10 @@ def test_heat_map_cells_equal_the_semantic_layer_and_sql_per_day_and_interval(
 
 def test_lines_equal_the_semantic_layer_and_sql_per_queue_with_the_target(at, serving_env, layer):
     fig = _figure(at, 1)
-    names = {t["name"] for t in fig["data"]}
+    # the target is the legend's last entry, a line with no points (charts.reference_line)
+    *queues, target_entry = fig["data"]
+    assert target_entry["name"].startswith("Target ") and target_entry["x"] == [None]
+    names = {t["name"] for t in queues}
     assert names == {"Billing", "Sales", "Tech support"}  # the quiet queue has no traffic
     f = _filters(at)
     semantic = {
@@ -271,7 +274,7 @@ def test_lines_equal_the_semantic_layer_and_sql_per_queue_with_the_target(at, se
         )
     }
     checked = 0
-    for trace in fig["data"]:
+    for trace in queues:
         for x, y in zip(trace["x"], trace["y"], strict=True):
             if y is None:
                 assert semantic.get((trace["name"], x)) is None
@@ -287,6 +290,7 @@ def test_lines_equal_the_semantic_layer_and_sql_per_queue_with_the_target(at, se
     assert len(dashed) == 1
     assert dashed[0]["y0"] == pytest.approx(target * 100)
     assert target == pytest.approx(_sums(serving_env.path, f.start_date, f.end_date)[0][-1])
+    assert target_entry["name"] == f"Target {target * 100:.1f}%"
 
 
 def test_drill_into_a_day_shows_that_days_intervals(at, serving_env, layer):
