@@ -2,12 +2,15 @@
 
     The orchestrator decides, before each dbt step of a run, from which local date on the facts
     must be recomputed (orchestration/lib/incremental.py: the earliest day the run's new
-    deliveries touch, minus the FCR / sales-attribution lookback) and writes it to
-    raw_meta.build_window under the Dagster run id, which it also exports as SWITCHBOARD_RUN_ID.
+    deliveries touch minus a day, event_from_date; and minus the FCR / sales-attribution
+    lookback too, from_date) and writes it to raw_meta.build_window under the Dagster run id,
+    which it also exports as SWITCHBOARD_RUN_ID. A model takes from_date unless its
+    `meta: {reprocess_lookback: false}` says its facts of a day depend on no later day (and it
+    reads no model whose facts do): then event_from_date.
     The window is read at execution time, never passed as --vars (a changed var costs dbt its
     partial parse, ~10 s per step).
 
-    * reprocess_from_date(): that date as 'YYYY-MM-DD', or none = recompute everything. It is
+    * reprocess_from_date(): the model's date as 'YYYY-MM-DD', or none = recompute everything. It is
       none outside an orchestrated run (a hand-run `dbt build`), on a first build or
       --full-refresh (not is_incremental()), and when the orchestrator planned a full rebuild.
     * window_filter(column, slack_days): a predicate for an incremental model's input: `true`
@@ -25,7 +28,7 @@
       run's new rows and of the earlier versions of their keys), and a run only deletes rows
       otherwise, so its tests check the rows from that day on (and any without the column). -#}
 
-{% macro reprocess_from_date(require_incremental=true) -%}
+{% macro reprocess_from_date(require_incremental=true, lookback=none) -%}
     {%- if not execute or this is none or model.resource_type == 'unit_test' -%}{{ return(none) }}{%- endif -%}
     {%- if require_incremental and not is_incremental() -%}{{ return(none) }}{%- endif -%}
     {%- if flags.FULL_REFRESH -%}{{ return(none) }}{%- endif -%}
@@ -33,8 +36,12 @@
     {%- if not run_id -%}{{ return(none) }}{%- endif -%}
     {%- set rel = adapter.get_relation(database=target.database, schema='raw_meta', identifier='build_window') -%}
     {%- if rel is none -%}{{ return(none) }}{%- endif -%}
+    {%- if lookback is none -%}
+        {%- set lookback = (model.config.meta or {}).get('reprocess_lookback', true) -%}
+    {%- endif -%}
+    {%- set column = 'from_date' if lookback else 'coalesce(event_from_date, from_date)' -%}
     {%- set res = run_query(
-        "select cast(from_date as varchar) from raw_meta.build_window where run_id = '"
+        "select cast(" ~ column ~ " as varchar) from raw_meta.build_window where run_id = '"
         ~ run_id | replace("'", "''") ~ "' and not full_rebuild"
     ) -%}
     {%- if res.rows | length == 0 or res.rows[0][0] is none -%}{{ return(none) }}{%- endif -%}
@@ -77,17 +84,18 @@
             {%- set node = graph.nodes.get(unique_id) -%}
             {%- if node and (node.alias or node.name) == relation.identifier
                 and node.schema == relation.schema -%}
+                {%- set lookback = node.config.meta.get('reprocess_lookback', true) -%}
                 {%- if node.config.incremental_strategy == 'reprocess_window' -%}
-                    {%- set found.window = (node.config.unique_key, false) -%}
+                    {%- set found.window = (node.config.unique_key, false, lookback) -%}
                 {%- elif node.config.meta.get('tested_from_column') -%}
-                    {%- set found.window = (node.config.meta['tested_from_column'], true) -%}
+                    {%- set found.window = (node.config.meta['tested_from_column'], true, lookback) -%}
                 {%- endif -%}
             {%- endif -%}
         {%- endfor -%}
     {%- endif -%}
-    {%- set d = reprocess_from_date(require_incremental=false) if found.window else none -%}
+    {%- set d = reprocess_from_date(require_incremental=false, lookback=found.window[2]) if found.window else none -%}
     {%- if d is not none -%}
-        {%- set column, with_nulls = found.window -%}
+        {%- set column, with_nulls, _ = found.window -%}
         {%- set window = column ~ " >= cast('" ~ d ~ "' as date)" -%}
         {%- if with_nulls -%}{%- set window = '(' ~ window ~ ' or ' ~ column ~ ' is null)' -%}{%- endif -%}
         {%- set where = '(' ~ where ~ ') and ' ~ window if where else window -%}
@@ -103,12 +111,13 @@
 {%- endmacro %}
 
 
-{#- tested_days(column): the predicate a singular data test puts on a day-partitioned fact so
-    that an incremental run checks the days it recomputed (the rows it wrote; the days before
-    were checked by the run that wrote them), and a full build or a hand-run `dbt build` checks
-    every day. -#}
-{% macro tested_days(column) -%}
-    {%- set d = reprocess_from_date(require_incremental=false) -%}
+{#- tested_days(column, lookback): the predicate a singular data test puts on a day-partitioned
+    fact so that an incremental run checks the days it recomputed (the rows it wrote; the days
+    before were checked by the run that wrote them), and a full build or a hand-run `dbt build`
+    checks every day. lookback=false for a test over models without look-back only (their
+    window, event_from_date); by default the longer window, which covers both. -#}
+{% macro tested_days(column, lookback=true) -%}
+    {%- set d = reprocess_from_date(require_incremental=false, lookback=lookback) -%}
     {%- if d is none -%}
         true
     {%- else -%}

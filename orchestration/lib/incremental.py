@@ -13,9 +13,15 @@ The window starts at the earliest *local* day any row delivered in this run can 
   cases, orders and survey responses that name a contact count from that contact's first
   queue entry;
 - minus one day (a UTC date can be the previous local day at a site west of UTC, and a
-  contact can straddle local midnight);
-- minus the longest look-back of a fact on later days: repeat-contact FCR
-  (``fcr_window_days``) and sales attribution (``sales_attribution_window_days``).
+  contact can straddle local midnight): ``event_from_date``, where the models whose facts of a
+  day depend on no later day start (``meta: {reprocess_lookback: false}``: the segments, agent
+  states, schedules, interval and agent-day facts, surveys);
+- minus the longest look-back of a fact on later days, for the models that have one or read
+  one (``reprocess_lookback: true``, the default): repeat-contact FCR (``fcr_window_days``) and
+  sales attribution (``sales_attribution_window_days``): ``from_date``. Those are the contacts,
+  the order attribution, the cases and the daily customer and complaint reports; the others
+  recompute 2 days of a one-day delivery instead of 9
+  (tests/orchestration/test_reprocess_lookback.py keeps the split consistent with the graph).
 
 A full rebuild (``--full-refresh`` of the incremental models) is planned instead when the
 warehouse has no incremental model yet, when the dbt project (models, macros, seeds, vars)
@@ -46,8 +52,11 @@ create table if not exists {META}.build_window (
     from_date DATE,
     reason VARCHAR,
     project_fingerprint VARCHAR,
-    completed_at TIMESTAMP
+    completed_at TIMESTAMP,
+    event_from_date DATE
 )"""
+# a warehouse planned before event_from_date existed: the column is added (null: from_date)
+WINDOW_MIGRATION = f"alter table {META}.build_window add column if not exists event_from_date DATE"
 
 # table -> event timestamp/date column: the tables whose new rows move the window (keys below).
 EVENT_COLUMNS: dict[tuple[str, str], str] = {
@@ -83,12 +92,23 @@ class WindowPlan:
     from_date: date | None
     reason: str
     project_fingerprint: str
+    # the first day of the models without look-back (module doc); None: from_date
+    event_from_date: date | None = None
+
+    @property
+    def first_event_day(self) -> date | None:
+        return self.event_from_date or self.from_date
 
     def describe(self) -> str:
         if self.full_rebuild:
             return f"full rebuild of the incremental models: {self.reason}"
         if self.from_date is None or self.from_date == NOTHING:
             return f"no day to recompute: {self.reason}"
+        if self.first_event_day != self.from_date:
+            return (
+                f"recompute local days from {self.first_event_day}, and from {self.from_date} "
+                f"where a fact looks ahead (FCR, sales attribution): {self.reason}"
+            )
         return f"recompute local days from {self.from_date}: {self.reason}"
 
 
@@ -125,11 +145,11 @@ def existing_plan(con: duckdb.DuckDBPyConnection, run_id: str) -> WindowPlan | N
     if not _exists(con, f"{META}.build_window"):
         return None
     row = con.execute(
-        f"select full_rebuild, from_date, reason, project_fingerprint from {META}.build_window "
-        "where run_id = ? order by planned_at desc limit 1",
+        f"select full_rebuild, from_date, reason, project_fingerprint, event_from_date "
+        f"from {META}.build_window where run_id = ? order by planned_at desc limit 1",
         [run_id],
     ).fetchone()
-    return None if row is None else WindowPlan(run_id, bool(row[0]), row[1], row[2], row[3])
+    return None if row is None else WindowPlan(run_id, bool(row[0]), row[1], row[2], row[3], row[4])
 
 
 def _new_deliveries(con, since: datetime) -> list[tuple]:
@@ -193,16 +213,21 @@ def plan_window(
     """
     con.execute(f"create schema if not exists {META}")
     con.execute(WINDOW_DDL)
+    con.execute(WINDOW_MIGRATION)
     planned = existing_plan(con, run_id)
     if planned is not None:
         return planned
     fp = fingerprint or project_fingerprint()
 
-    def plan(full: bool, from_date: date | None, reason: str) -> WindowPlan:
-        p = WindowPlan(run_id, full, from_date, reason, fp)
+    def plan(
+        full: bool, from_date: date | None, reason: str, event_from_date: date | None = None
+    ) -> WindowPlan:
+        p = WindowPlan(run_id, full, from_date, reason, fp, event_from_date or from_date)
         con.execute(
-            f"insert into {META}.build_window values (?, cast(timezone('UTC', now()) as timestamp), ?, ?, ?, ?, null)",
-            [run_id, p.full_rebuild, p.from_date, p.reason, p.project_fingerprint],
+            f"insert into {META}.build_window (run_id, planned_at, full_rebuild, from_date, reason, "
+            "project_fingerprint, completed_at, event_from_date) "
+            "values (?, cast(timezone('UTC', now()) as timestamp), ?, ?, ?, ?, null, ?)",
+            [run_id, p.full_rebuild, p.from_date, p.reason, p.project_fingerprint, p.event_from_date],
         )
         return p
 
@@ -237,13 +262,17 @@ def plan_window(
         # nothing that feeds an incremental model arrived: recompute no day of them
         return plan(False, NOTHING, f"{len(new)} new deliveries since the last build, none to an event table")
     start = earliest - timedelta(days=lookback_days())
+    event_start = earliest - timedelta(days=1)  # a UTC date can be the previous local day
     if force_from is not None and force_from < start:
         return plan(False, force_from, f"asked for (--from-date {force_from})")
+    if force_from is not None and force_from < event_start:
+        event_start = force_from
     return plan(
         False,
         start,
         f"{len(new)} new deliveries since the last build; earliest event day {earliest}, "
-        f"minus {lookback_days()} days of look-back",
+        f"minus 1 day, and {lookback_days()} days of look-back where a fact looks ahead",
+        event_start,
     )
 
 

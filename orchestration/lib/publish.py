@@ -14,7 +14,8 @@ Two ways to write the new file, with the same audit and the same atomic swap:
   date-range query of the app skip the row groups of other days;
 - window update (an incremental run, :class:`WindowUpdate`): the published file is copied as it
   is (a sequential file copy), then only what the run changed is rewritten in the copy: the
-  days from the run's reprocessing window on in each day-partitioned fact, and every other mart
+  days from the run's reprocessing window on in each day-partitioned fact (from the window's
+  event_from_date for the facts without look-back, ``WindowUpdate.first_day``), and every other mart
   table whole (they are small; dbt rebuilt them). Taken only when the published snapshot is the
   one of the build the window was planned against and its tables have the warehouse's columns;
   otherwise a full copy. The audit then compares every table's row count and the window's rows.
@@ -59,12 +60,21 @@ class WindowUpdate:
 
     ``base_run_id``: the run whose publication the current snapshot must be (the last completed
     build, the one the window was planned against); ``from_date``: the first day the run
-    recomputed; ``day_columns``: mart table -> its day column, for every day-partitioned fact.
+    recomputed; ``day_columns``: mart table -> its day column, for every day-partitioned fact;
+    ``event_window``: those recomputed only from ``event_from_date`` (no look-back: a later day).
     """
 
     base_run_id: str
     from_date: date
     day_columns: dict[str, str] = field(default_factory=dict)
+    event_from_date: date | None = None
+    event_window: frozenset[str] = frozenset()
+
+    def first_day(self, table: str) -> date:
+        """The first day of ``table`` the run recomputed."""
+        if table in self.event_window and self.event_from_date is not None:
+            return self.event_from_date
+        return self.from_date
 
 
 class SnapshotAuditError(RuntimeError):
@@ -184,7 +194,7 @@ def publish_snapshot(
             target, source = f'snap.main."{name}"', f'wh.{MART_SCHEMA}."{name}"'
             column = day_columns.get(name)
             if mode == "window update" and column:
-                since = f"{column} >= cast('{update.from_date.isoformat()}' as date)"
+                since = f"{column} >= cast('{update.first_day(name).isoformat()}' as date)"
                 con.execute(f"delete from {target} where {since}")
                 con.execute(f"insert into {target} select * from {source} where {since}")
                 window_rows[name] = con.execute(f"select count(*) from {target} where {since}").fetchone()[0]
@@ -209,10 +219,11 @@ def publish_snapshot(
             if counts.get(f"main.{name}") != src:
                 raise SnapshotAuditError(f"snapshot table main.{name} has {counts.get(f'main.{name}')} rows, warehouse {src}")
         for name, n in window_rows.items():
-            since = f"{day_columns[name]} >= cast('{update.from_date.isoformat()}' as date)"
+            first = update.first_day(name)
+            since = f"{day_columns[name]} >= cast('{first.isoformat()}' as date)"
             src = con.execute(f'select count(*) from wh.{MART_SCHEMA}."{name}" where {since}').fetchone()[0]
             if n != src:
-                raise SnapshotAuditError(f"snapshot table main.{name} has {n} rows from {update.from_date}, warehouse {src}")
+                raise SnapshotAuditError(f"snapshot table main.{name} has {n} rows from {first}, warehouse {src}")
         con.execute("checkpoint snap")
         con.execute("detach snap")
         con.execute("detach wh")

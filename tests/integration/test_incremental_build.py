@@ -22,6 +22,12 @@ from tests.integration.conftest import DEMO_END, run_build
 pytestmark = pytest.mark.slow
 
 LAST = DEMO_END.isoformat()
+# the run's log line: the window of the facts of a day, then (when it differs) of the facts with
+# a look-back; group(2) is that of every model when the two are the same day
+WINDOW = re.compile(
+    r"reprocessing window: recompute local days from (\d{4}-\d{2}-\d{2})"
+    r"(?:, and from (\d{4}-\d{2}-\d{2}) where a fact looks ahead)?"
+)
 
 
 def _link(src, dst, keep) -> None:
@@ -59,9 +65,10 @@ def _differences(a: str, b: str, schemas: tuple[str, ...] = ("main", "staging", 
     return out
 
 
-def _compiled_test(data, run_id: str, test_name: str) -> str:
-    """The SQL dbt ran for a data test in the main dbt step of a run (its own target folder)."""
-    found = sorted((data / "dbt_target").glob(f"switchboard_dbt_assets-{run_id[:7]}-*/run/**/{test_name}.sql"))
+def _sql_ran(data, run_id: str, node_name: str) -> str:
+    """The SQL dbt ran for a data test or a model (its statements) in the main dbt step of a run
+    (its own target folder)."""
+    found = sorted((data / "dbt_target").glob(f"switchboard_dbt_assets-{run_id[:7]}-*/run/**/{node_name}.sql"))
     assert len(found) == 1, found
     return found[0].read_text()
 
@@ -78,10 +85,13 @@ def test_one_new_day_built_incrementally_equals_the_full_build(built_demo, tmp_p
     second = run_build(data)
     out = second.stdout + second.stderr
     assert second.returncode == 0, out[-4000:]
-    plan = re.search(r"reprocessing window: recompute local days from (\d{4}-\d{2}-\d{2})", out)
+    plan = re.search(WINDOW, out)
     assert plan, out[-4000:]
-    # the new day's earliest UTC event is on the day before it (sites west of UTC), minus 8 days
-    assert "2026-03-20" <= plan.group(1) <= "2026-03-22"
+    # the new day's earliest UTC event is on the day before it (sites west of UTC), minus a day
+    # for the facts of a day, minus 8 days where a fact looks ahead (FCR, sales attribution)
+    event_day, lookback_day = plan.group(1), plan.group(2)
+    assert "2026-03-27" <= event_day <= "2026-03-29"
+    assert "2026-03-20" <= lookback_day <= "2026-03-22"
 
     assert _differences(str(built_demo.warehouse), str(data / "warehouse.duckdb")) == []
     # the published snapshot was updated in place (the window's days, the small marts) and
@@ -98,13 +108,24 @@ def test_one_new_day_built_incrementally_equals_the_full_build(built_demo, tmp_p
     assert runs == [(True, True), (False, True)]
     # the data tests of the incremental run checked the window (the rows it wrote), those of the
     # first build everything: a day-partitioned fact's and a key-incremental staging table's
-    first_sql = _compiled_test(data, first_run_id, "unique_fct_contact_segments_segment_id")
+    first_sql = _sql_ran(data, first_run_id, "unique_fct_contact_segments_segment_id")
     assert "dbt_subquery" not in first_sql and '"main"."fct_contact_segments"' in first_sql
-    assert f"interval_date >= cast('{plan.group(1)}' as date)" in _compiled_test(
+    assert f"interval_date >= cast('{event_day}' as date)" in _sql_ran(
         data, second_run_id, "unique_fct_contact_segments_segment_id"
     )
-    assert f"(entered_queue_at >= cast('{plan.group(1)}' as date) or entered_queue_at is null)" in _compiled_test(
+    assert f"(entered_queue_at >= cast('{event_day}' as date) or entered_queue_at is null)" in _sql_ran(
         data, second_run_id, "unique_stg_acd__calls_segment_id"
+    )
+    assert f"contact_date >= cast('{lookback_day}' as date)" in _sql_ran(
+        data, second_run_id, "unique_fct_contacts_contact_id"
+    )
+    # and the models themselves: a fact of a day is deleted and rebuilt from the event day, a
+    # fact that looks ahead from the look-back's first day (the statements dbt ran)
+    assert f"where interval_date >= cast('{event_day}' as date);" in _sql_ran(
+        data, second_run_id, "int_segments_enriched"
+    )
+    assert f"where contact_date >= cast('{lookback_day}' as date);" in _sql_ran(
+        data, second_run_id, "fct_contacts"
     )
     # Then a CRM correction: an old closed complaint is re-sent re-opened and an old survey response
     # re-sent with another score. The key-incremental staging tables replace the old versions,
@@ -114,7 +135,7 @@ def test_one_new_day_built_incrementally_equals_the_full_build(built_demo, tmp_p
     third = run_build(data)
     out = third.stdout + third.stderr
     assert third.returncode == 0, out[-4000:]
-    plan = re.search(r"reprocessing window: recompute local days from (\d{4}-\d{2}-\d{2})", out)
+    plan = re.search(WINDOW, out)
     assert plan and plan.group(1) < "2026-03-10", out[-4000:]
     assert "(window update)" in out, out[-4000:]
     with duckdb.connect(str(data / "serving" / "warehouse.duckdb"), read_only=True) as con:
@@ -122,7 +143,7 @@ def test_one_new_day_built_incrementally_equals_the_full_build(built_demo, tmp_p
         assert con.execute("select count(*) from main.fct_open_cases where case_id = ?", [case_id]).fetchall() == [(1,)]
         assert con.execute("select csat from main.fct_survey_responses where response_id = ?", [survey_id]).fetchall() == [(1,)]
     third_run_id = _last_run_id(data)
-    assert f"(opened_at >= cast('{plan.group(1)}' as date) or opened_at is null)" in _compiled_test(
+    assert f"(opened_at >= cast('{plan.group(1)}' as date) or opened_at is null)" in _sql_ran(
         data, third_run_id, "unique_stg_crm__cases_case_id"
     )
     one_go = tmp_path / "one_go"

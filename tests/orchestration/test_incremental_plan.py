@@ -76,6 +76,11 @@ def test_new_days_recompute_from_the_earliest_event_day_minus_the_look_back(wh):
     assert not p.full_rebuild
     assert lookback_days() == 8  # max(fcr_window_days, sales_attribution_window_days) + 1
     assert p.from_date == date(2026, 3, 22)
+    # the facts without look-back recompute from the day before the earliest event day
+    assert p.event_from_date == date(2026, 3, 29)
+    assert p.describe().startswith(
+        "recompute local days from 2026-03-29, and from 2026-03-22 where a fact looks ahead")
+    assert incremental.existing_plan(con, "run-2") == p  # as recorded in raw_meta.build_window
 
 
 def test_a_correction_that_moves_a_segment_recomputes_its_old_day_too(wh):
@@ -86,14 +91,14 @@ def test_a_correction_that_moves_a_segment_recomputes_its_old_day_too(wh):
             [call_row("s1", "2026-03-30T10:00:00Z", "2026-03-31T00:00:00Z")])
     load_landing(con, landing)
     p = plan_window(con, "run-2", fingerprint="fp")
-    assert p.from_date == date(2026, 3, 2)
+    assert (p.from_date, p.event_from_date) == (date(2026, 3, 2), date(2026, 3, 9))
 
 
 def test_nothing_new_recomputes_no_day(wh):
     con, landing = wh
     completed_first_build(con, landing)
     p = plan_window(con, "run-2", fingerprint="fp")
-    assert (p.full_rebuild, p.from_date) == (False, NOTHING)
+    assert (p.full_rebuild, p.from_date, p.event_from_date) == (False, NOTHING, NOTHING)
 
 
 @pytest.mark.parametrize("case", ["model change", "queue configuration", "replaced file", "asked"])
@@ -158,13 +163,29 @@ def test_a_backfill_recomputes_from_the_date_asked_for(wh):
     con, landing = wh
     completed_first_build(con, landing)
     p = plan_window(con, "run-2", fingerprint="fp", force_from=date(2026, 1, 1))
-    assert (p.full_rebuild, p.from_date) == (False, date(2026, 1, 1))
+    assert (p.full_rebuild, p.from_date, p.event_from_date) == (False, date(2026, 1, 1), date(2026, 1, 1))
     # new deliveries that need an earlier day than the one asked for win
     deliver(landing, "acd", "calls", "calls_2026-03-30.csv",
             [call_row("s2", "2026-03-30T10:00:00Z", "2026-03-30T10:05:00Z")])
     load_landing(con, landing)
     mark_completed(con, "run-2")
-    assert plan_window(con, "run-3", fingerprint="fp", force_from=date(2026, 3, 29)).from_date == date(2026, 3, 22)
+    p = plan_window(con, "run-3", fingerprint="fp", force_from=date(2026, 3, 25))
+    # the look-back's window starts earlier than asked; the others start on the day asked for
+    assert (p.from_date, p.event_from_date) == (date(2026, 3, 22), date(2026, 3, 25))
+
+
+def test_a_warehouse_planned_before_the_event_day_existed_gets_the_column(wh):
+    """raw_meta.build_window of an older warehouse has no event_from_date: planning adds it, and
+    its old plans read as from_date for every model."""
+    con, landing = wh
+    con.execute("create schema if not exists raw_meta")
+    con.execute(
+        "create table raw_meta.build_window (run_id VARCHAR, planned_at TIMESTAMP, full_rebuild "
+        "BOOLEAN, from_date DATE, reason VARCHAR, project_fingerprint VARCHAR, completed_at TIMESTAMP)"
+    )
+    con.execute("insert into raw_meta.build_window values ('old', now(), false, '2026-03-01', 'r', 'fp', now())")
+    completed_first_build(con, landing)
+    assert incremental.existing_plan(con, "old").first_event_day == date(2026, 3, 1)
 
 
 def test_a_late_survey_recomputes_from_its_contact_s_day(wh):

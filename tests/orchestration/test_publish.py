@@ -136,6 +136,38 @@ def test_a_window_update_keeps_the_published_rows_before_the_window(tmp_path):
         "select distinct v from main.fct_days").fetchall()
 
 
+def test_a_fact_without_look_back_is_rewritten_from_the_window_s_event_day(tmp_path):
+    """A run recomputes the facts with a look-back (FCR, sales attribution) from from_date and
+    the others from event_from_date: the update rewrites each table from its own first day, and
+    the audit counts each table's window from that day."""
+    wh, snap = tmp_path / "warehouse.duckdb", tmp_path / "serving" / "warehouse.duckdb"
+    make_partitioned_warehouse(wh, {"2026-03-01": 1, "2026-03-02": 2, "2026-03-03": 1}, "v1")
+    with duckdb.connect(str(wh)) as con:
+        con.execute("create or replace table main.fct_events as select * from main.fct_days")
+    days = {"fct_days": "interval_date", "fct_events": "interval_date"}
+    publish_snapshot(wh, snap, run_id="r1", day_columns=days)
+    # the next run: fct_days recomputed from 2026-03-02, fct_events only from 2026-03-03; a
+    # value of fct_events before its window that differs in the warehouse shows what was re-read
+    make_partitioned_warehouse(wh, {"2026-03-01": 1, "2026-03-02": 2, "2026-03-03": 3}, "v2")
+    with duckdb.connect(str(wh)) as con:
+        con.execute("create or replace table main.fct_events as select * from main.fct_days")
+    update = publish_mod.WindowUpdate(
+        "r1", date(2026, 3, 2), days, event_from_date=date(2026, 3, 3),
+        event_window=frozenset({"fct_events"}),
+    )
+    assert (update.first_day("fct_days"), update.first_day("fct_events")) == (
+        date(2026, 3, 2), date(2026, 3, 3))
+    r = publish_snapshot(wh, snap, run_id="r2", update=update, day_columns=days)
+    assert r.mode == "window update"
+    with duckdb.connect(str(snap), read_only=True) as con:
+        rows = {t: con.execute(f"select interval_date, v, count(*) from main.{t} group by all order by 1").fetchall()
+                for t in days}
+    assert rows["fct_days"] == [(date(2026, 3, 1), "v1-2026-03-01", 1), (date(2026, 3, 2), "v2-2026-03-02", 2),
+                                (date(2026, 3, 3), "v2-2026-03-03", 3)]
+    assert rows["fct_events"] == [(date(2026, 3, 1), "v1-2026-03-01", 1), (date(2026, 3, 2), "v1-2026-03-02", 2),
+                                  (date(2026, 3, 3), "v2-2026-03-03", 3)]
+
+
 @pytest.mark.parametrize(
     "change, reason",
     [
@@ -213,3 +245,7 @@ def test_the_publish_step_reads_the_mart_views_and_day_columns_from_the_dbt_mani
     assert marts.day_columns["fct_contact_segments"] == "interval_date"  # a view, by its meta
     assert marts.day_columns["fct_contacts"] == "contact_date"  # built by reprocessing window
     assert "dim_agents" not in marts.day_columns
+    # the facts without look-back (reprocess_lookback false) are recomputed from the event day
+    assert {"fct_contact_segments", "fct_queue_intervals", "fct_agent_days"} <= marts.event_window
+    assert not {"fct_contacts", "rpt_customer_daily", "fct_cases"} & marts.event_window
+    assert marts.event_window <= set(marts.day_columns)

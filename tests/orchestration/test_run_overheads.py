@@ -53,6 +53,37 @@ def test_parse_if_changed_parses_once_per_project_state(tmp_path, monkeypatch):
     assert len(calls) == 3
 
 
+def test_a_parse_after_an_edited_singular_test_keeps_the_reconciliations_yml_meta(tmp_path, monkeypatch):
+    """dbt 1.11's partial parse, after one singular test changed, re-parsed the singular tests
+    that call a project macro (`tested_days`) without their yml `meta.dagster.ref`: Dagster then
+    ran the reconciliations as observations, not asset checks. The project's parse is a full one."""
+    import json
+
+    copy = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR, copy, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
+    target = tmp_path / "target"
+    monkeypatch.setattr(project, "DBT_PROJECT_DIR", copy)
+    monkeypatch.setattr(
+        project, "dbt_project", SimpleNamespace(target_path=target, manifest_path=target / "manifest.json")
+    )
+
+    def refs() -> dict[str, str | None]:
+        manifest = json.loads((target / "manifest.json").read_text())
+        return {
+            n["name"]: ((n["config"].get("meta") or {}).get("dagster") or {}).get("ref", {}).get("name")
+            for n in manifest["nodes"].values()
+            if n["resource_type"] == "test" and n["name"].startswith("assert_")
+        }
+
+    project.parse_dbt_project()
+    before = refs()
+    assert before["assert_contacts_reconcile_to_segments"] == "fct_contacts"  # calls tested_days
+    edited = copy / "tests" / "singular" / "assert_queue_intervals_15m_sum_to_30m.sql"
+    edited.write_text(edited.read_text() + "\n-- edited\n")
+    project.parse_dbt_project()
+    assert refs() == before
+
+
 def test_instance_event_log_is_pooled_and_keeps_every_event(tmp_path, monkeypatch):
     from orchestration.cli import DAGSTER_YAML
     from orchestration.lib.dagster_storage import MAX_ENGINES, PooledSqliteEventLogStorage

@@ -14,7 +14,7 @@ with
 agent_days as (
 
     select * from {{ ref('fct_agent_days') }}
-    where {{ tested_days('activity_date') }}
+    where {{ tested_days('activity_date', lookback=false) }}
 
 ),
 
@@ -29,7 +29,7 @@ agent_days as (
         sum({{ measure }}) as {{ measure }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     from {{ ref(model) }}
-    where {{ tested_days('interval_date') }}
+    where {{ tested_days('interval_date', lookback=false) }}
     group by agent_id, interval_date
 
 ),

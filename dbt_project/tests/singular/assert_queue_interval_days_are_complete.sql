@@ -13,7 +13,7 @@ days as (
         count(*) as interval_count,
         min(interval_start_utc) as first_interval_start_utc
     from {{ ref('fct_queue_intervals') }}
-    where {{ tested_days('interval_date') }}
+    where {{ tested_days('interval_date', lookback=false) }}
     group by queue_id, interval_date, site_timezone
 
 ),

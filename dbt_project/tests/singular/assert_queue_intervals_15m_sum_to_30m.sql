@@ -6,14 +6,14 @@ with
 coarse as (
 
     select * from {{ ref('fct_queue_intervals') }}
-    where {{ tested_days('interval_date') }}
+    where {{ tested_days('interval_date', lookback=false) }}
 
 ),
 
 fine as (
 
     select * from {{ ref('fct_queue_intervals_15m') }}
-    where {{ tested_days('interval_date') }}
+    where {{ tested_days('interval_date', lookback=false) }}
 
 ),
 

@@ -20,37 +20,51 @@ class ServedMarts:
     """What the publish step needs to know of the marts (dbt manifest): ``day_columns``, mart ->
     day column of every mart whose days before a run's window never change (the models built by
     reprocessing window, and the views over one of them that name their day column in
-    ``meta.tested_from_column``: fct_contact_segments); ``views``, the marts that are views in the
-    warehouse (published as tables)."""
+    ``meta.tested_from_column``: fct_contact_segments); ``event_window``, those of them without
+    look-back (``meta.reprocess_lookback`` false: recomputed from the window's event_from_date);
+    ``views``, the marts that are views in the warehouse (published as tables)."""
 
     day_columns: dict[str, str]
     views: frozenset[str]
+    event_window: frozenset[str] = frozenset()
 
 
 def served_marts(manifest_path: Path) -> ServedMarts:
     manifest = json.loads(Path(manifest_path).read_text())
     day_columns: dict[str, str] = {}
     views: set[str] = set()
+    event_window: set[str] = set()
     for node in manifest["nodes"].values():
         if node.get("resource_type") != "model" or node.get("schema") != MART_SCHEMA:
             continue
         name, config = node.get("alias") or node["name"], node["config"]
+        meta = config.get("meta") or {}
         if config.get("incremental_strategy") == "reprocess_window":
             day_columns[name] = config["unique_key"]
         if config.get("materialized") == "view":
             views.add(name)
-            if (config.get("meta") or {}).get("tested_from_column"):
-                day_columns[name] = config["meta"]["tested_from_column"]
-    return ServedMarts(day_columns, frozenset(views))
+            if meta.get("tested_from_column"):
+                day_columns[name] = meta["tested_from_column"]
+        if name in day_columns and meta.get("reprocess_lookback", True) is False:
+            event_window.add(name)
+    return ServedMarts(day_columns, frozenset(views), frozenset(event_window))
 
 
-def window_update(con, run_id: str, day_columns: dict[str, str]) -> WindowUpdate | None:
+def window_update(
+    con, run_id: str, day_columns: dict[str, str], event_window: frozenset[str] = frozenset()
+) -> WindowUpdate | None:
     """The run's window as a snapshot update, or None when the run rebuilt everything."""
     plan = existing_plan(con, run_id)
     base = last_completed_run(con)
     if plan is None or plan.full_rebuild or plan.from_date is None or base is None:
         return None
-    return WindowUpdate(base_run_id=base, from_date=plan.from_date, day_columns=day_columns)
+    return WindowUpdate(
+        base_run_id=base,
+        from_date=plan.from_date,
+        day_columns=day_columns,
+        event_from_date=plan.first_event_day,
+        event_window=event_window,
+    )
 
 
 @dg.asset(
@@ -65,7 +79,7 @@ def window_update(con, run_id: str, day_columns: dict[str, str]) -> WindowUpdate
 def serving_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource, serving: ServingResource):
     marts = served_marts(dbt_project.manifest_path)
     with warehouse.connect() as con:  # closed before the publish attaches the file read-only
-        update = window_update(con, context.run_id, marts.day_columns)
+        update = window_update(con, context.run_id, marts.day_columns, marts.event_window)
     result = publish_snapshot(
         warehouse.path,
         serving.path,

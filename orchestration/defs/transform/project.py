@@ -56,12 +56,19 @@ def parse_if_changed() -> bool:
 
 
 def parse_dbt_project() -> Path:
-    """Run `dbt parse`, writing target/manifest.json and target/semantic_manifest.json."""
+    """Run `dbt parse`, writing target/manifest.json and target/semantic_manifest.json.
+
+    A full parse (`--no-partial-parse`): this only runs when the project's files changed, and
+    dbt 1.11's partial parse of a changed singular test re-parses the singular tests that call a
+    project macro without their yml `meta` (seen on 2026-12-07: the four reconciliations that
+    call `tested_days` lost `meta.dagster.ref`, so Dagster ran them as observations, not asset
+    checks). The `dbt build` after it reads the partial-parse file this writes and re-parses
+    nothing."""
     env = {**os.environ, **get_settings().env_for_subprocesses()}
     dbt = str(Path(sys.executable).parent / "dbt")
     subprocess.run(
         [
-            dbt, "parse", "--quiet",
+            dbt, "parse", "--quiet", "--no-partial-parse",
             "--project-dir", str(DBT_PROJECT_DIR),
             "--profiles-dir", str(DBT_PROJECT_DIR),
             "--target-path", str(dbt_project.target_path),

@@ -18,6 +18,7 @@
     incremental_strategy='reprocess_window',
     unique_key='ordered_date',
     on_schema_change='fail',
+    meta={'reprocess_lookback': true},
 ) }}
 with
 

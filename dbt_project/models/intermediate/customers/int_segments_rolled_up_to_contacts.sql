@@ -14,6 +14,7 @@
     incremental_strategy='reprocess_window',
     unique_key='contact_date',
     on_schema_change='fail',
+    meta={'reprocess_lookback': false},
 ) }}
 {%- set first_segment_fields = {'queue_id': 'segments.queue_id', 'direction': 'segments.direction', 'channel': 'segments.channel'} %}
 {%- set last_segment_fields = {'queue_id': 'segments.queue_id', 'outcome': 'segments.outcome'} %}

@@ -7,6 +7,7 @@
     incremental_strategy='reprocess_window',
     unique_key='interval_date',
     on_schema_change='fail',
+    meta={'reprocess_lookback': false},
 ) }}
 
 -- One row per queue segment, joined to its queue's site time zone and to the service-level

@@ -8,5 +8,6 @@
     incremental_strategy='reprocess_window',
     unique_key='activity_date',
     on_schema_change='fail',
+    meta={'reprocess_lookback': false},
 ) }}
 {{ agent_schedule_intervals(ref('int_schedules_matched_to_states'), minutes=15) }}

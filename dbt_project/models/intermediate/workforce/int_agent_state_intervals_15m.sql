@@ -8,5 +8,6 @@
     incremental_strategy='reprocess_window',
     unique_key='activity_date',
     on_schema_change='fail',
+    meta={'reprocess_lookback': false},
 ) }}
 {{ agent_state_intervals(ref('int_agent_states_split_to_days'), minutes=15) }}

@@ -6,6 +6,7 @@
     incremental_strategy='reprocess_window',
     unique_key='activity_date',
     on_schema_change='fail',
+    meta={'reprocess_lookback': false},
 ) }}
 
 -- Agent state intervals (logged_out excluded) split at the agent's local midnights: one row per

@@ -5,6 +5,7 @@
     incremental_strategy='reprocess_window',
     unique_key='activity_date',
     on_schema_change='fail',
+    meta={'reprocess_lookback': false},
 ) }}
 
 -- Adherence as time ranges, never as minutes: scheduled activities (split at local midnight)

@@ -6,6 +6,7 @@
     incremental_strategy='reprocess_window',
     unique_key='activity_date',
     on_schema_change='fail',
+    meta={'reprocess_lookback': false},
 ) }}
 
 -- Scheduled activities (hr/schedules) split at the agent's local midnights: one row per

@@ -12,6 +12,7 @@
     incremental_strategy='reprocess_window',
     unique_key='sent_date',
     on_schema_change='fail',
+    meta={'reprocess_lookback': false},
 ) }}
 with
 

@@ -13,7 +13,7 @@
 -- tests and the publish step read the window's days only; orchestration/lib/publish.py).
 {{ config(
     materialized='view',
-    meta={'tested_from_column': 'interval_date'},
+    meta={'tested_from_column': 'interval_date', 'reprocess_lookback': false},
 ) }}
 with
 

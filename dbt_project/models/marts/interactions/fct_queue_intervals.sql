@@ -15,6 +15,7 @@
     incremental_strategy='reprocess_window',
     unique_key='interval_date',
     on_schema_change='fail',
+    meta={'reprocess_lookback': false},
 ) }}
 {{ queue_interval_fact(
     spine=ref('int_queue_intervals_spined'),

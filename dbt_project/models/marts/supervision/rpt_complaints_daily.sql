@@ -17,6 +17,7 @@
     incremental_strategy='reprocess_window',
     unique_key='contact_date',
     on_schema_change='fail',
+    meta={'reprocess_lookback': true},
 ) }}
 with
 

@@ -12,6 +12,7 @@
     incremental_strategy='reprocess_window',
     unique_key='activity_date',
     on_schema_change='fail',
+    meta={'reprocess_lookback': false},
 ) }}
 {%- set reasons = agent_interval_aux_reasons() %}
 {%- set activities = agent_interval_activities() %}

@@ -9,6 +9,7 @@
     incremental_strategy='reprocess_window',
     unique_key='interval_date',
     on_schema_change='fail',
+    meta={'reprocess_lookback': false},
 ) }}
 {%- if var('agent_interval_minutes') not in [15, 30, 60] %}
 {{ exceptions.raise_compiler_error("var agent_interval_minutes must be 15, 30 or 60, got " ~ var('agent_interval_minutes')) }}

@@ -8,6 +8,7 @@
     incremental_strategy='reprocess_window',
     unique_key='interval_date',
     on_schema_change='fail',
+    meta={'reprocess_lookback': false},
 ) }}
 {{ agent_interval_fact(
     segments=ref('int_segments_enriched'),

@@ -5,7 +5,7 @@
 -- versions of the keys delivered since the last run. Its data tests check the rows
 -- from the reprocessing window's first day on (meta tested_from_column, macros/reprocess_window.sql).
 {{ config(materialized='incremental', unique_key=['agent_id', 'started_at'], incremental_strategy='delete+insert', on_schema_change='fail',
-    meta={'tested_from_column': 'started_at'}) }}
+    meta={'tested_from_column': 'started_at', 'reprocess_lookback': false}) }}
 with
 
 source as (

@@ -5,7 +5,7 @@
 -- big one): a run re-ranks only the versions of the segments delivered since the last run. Its data tests check the rows
 -- from the reprocessing window's first day on (meta tested_from_column, macros/reprocess_window.sql).
 {{ config(materialized='incremental', unique_key='segment_id', incremental_strategy='delete+insert', on_schema_change='fail',
-    meta={'tested_from_column': 'entered_queue_at'}) }}
+    meta={'tested_from_column': 'entered_queue_at', 'reprocess_lookback': false}) }}
 with
 
 source as (

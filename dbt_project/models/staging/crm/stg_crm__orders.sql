@@ -6,7 +6,7 @@
 -- window's first day on (meta tested_from_column, macros/reprocess_window.sql). As a view, every
 -- model and test reading it re-ranked the whole history on every run.
 {{ config(materialized='incremental', unique_key='order_id', incremental_strategy='delete+insert', on_schema_change='fail',
-    meta={'tested_from_column': 'ordered_at'}) }}
+    meta={'tested_from_column': 'ordered_at', 'reprocess_lookback': false}) }}
 with
 
 source as (
