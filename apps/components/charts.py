@@ -25,18 +25,13 @@ MISSES_TARGET = OKABE_ITO["orange"]
 TARGET_LINE = OKABE_ITO["black"]
 
 
-def reference_line(
-    fig: go.Figure, value: float, label: str, *, vertical: bool = False, dash: str = "dash"
-) -> None:
-    """A line across the plot at ``value`` (plot units: percent as 80.0) named in the legend,
-    the one way every chart of the app marks a target or benchmark. Not a label inside the plot:
-    there it sat on the data (the first bars of the Overview's interval chart and of the Queues
-    day chart, the lines of the Quality trend)."""
-    line = {"color": TARGET_LINE, "dash": dash, "width": 1.5}
-    if vertical:
-        fig.add_vline(x=value, line=line)
-    else:
-        fig.add_hline(y=value, line=line)
+def reference_line(fig: go.Figure, value: float, label: str) -> None:
+    """A dashed line across the plot at ``value`` (plot units: percent as 80.0) named in the
+    legend, the one way every chart of the app marks a target or benchmark. Not a label inside
+    the plot: there it sat on the data (the first bars of the Overview's interval chart and of
+    the Queues day chart)."""
+    line = {"color": TARGET_LINE, "dash": "dash", "width": 1.5}
+    fig.add_hline(y=value, line=line)
     fig.add_scatter(
         x=[None], y=[None], mode="lines", line=line, name=label, hoverinfo="skip", showlegend=True
     )
