@@ -75,3 +75,19 @@ def test_no_model_on_the_short_window_reads_a_fact_that_looks_ahead(models):
         "fct_contacts", "int_orders_attributed_to_contacts", "fct_cases", "rpt_customer_daily",
         "rpt_complaints_daily",
     }
+
+
+def test_a_singular_test_on_the_short_window_reads_only_short_window_models(models):
+    """`tested_days(column, lookback=false)` checks the days from event_from_date: right for a
+    test over models on that window only; over a model with the look-back it would skip days
+    that model rewrote."""
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    short_tests = [
+        n for n in manifest["nodes"].values()
+        if n["resource_type"] == "test" and "lookback=false" in n["raw_code"].replace(" ", "")
+    ]
+    assert len(short_tests) >= 4  # the interval-day, 15- vs 30-minute and agent reconciliations
+    for test in short_tests:
+        read = [models[u] for u in test["depends_on"]["nodes"] if u in models]
+        assert read and all(_lookback(m) is False for m in read), (
+            test["name"], [(m["name"], _lookback(m)) for m in read])
